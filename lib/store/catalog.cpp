@@ -1,0 +1,188 @@
+#include "store/catalog.hpp"
+
+#include <sys/stat.h>
+
+#include "util/error.hpp"
+
+namespace mlops::store {
+
+using util::Error;
+using util::Exit;
+
+void throw_sqlite(sqlite3* db, const std::string& what) {
+  int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+  std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+  Exit exit = Exit::error;
+  switch (code & 0xff) {
+    case SQLITE_FULL:
+      exit = Exit::no_space;
+      msg = "no space left on device";
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      exit = Exit::permission;
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      exit = Exit::integrity;
+      break;
+    default:
+      break;
+  }
+  throw Error(exit, "cannot " + what + ": " + msg);
+}
+
+Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+    throw_sqlite(db, "prepare catalog query");
+}
+
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+Stmt& Stmt::bind(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Stmt& Stmt::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+bool Stmt::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  throw_sqlite(db_, "query the catalog");
+}
+
+std::string Stmt::text(int column) const {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+}
+
+int64_t Stmt::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+bool Stmt::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+Catalog::Catalog(const std::string& path, bool create) : path_(path) {
+  struct stat st;
+  if (!create && ::stat(path.c_str(), &st) != 0) util::throw_errno("open catalog", path, errno);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error(Exit::error, "cannot open catalog '" + path + "': " + msg);
+  }
+  sqlite3_busy_timeout(db_, 30000);
+  sqlite3_extended_result_codes(db_, 1);
+  try {
+    int version = schema_version();
+    if (version > kSchemaVersion)
+      throw Error(Exit::incompatible,
+                  "store catalog '" + path + "' has schema version " + std::to_string(version) +
+                      ", newer than this mlops supports (" + std::to_string(kSchemaVersion) + ")",
+                  "upgrade mlops to use this store");
+    exec("PRAGMA foreign_keys=ON");
+    // FULL makes every commit durable even in WAL mode: a push that printed its version survives
+    // a power cut.
+    exec("PRAGMA synchronous=FULL");
+    if (version < kSchemaVersion) migrate();
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+Catalog::~Catalog() { sqlite3_close(db_); }
+
+void Catalog::exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string owned(sql);
+  if (sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    sqlite3_free(err);
+    throw_sqlite(db_, "update the catalog");
+  }
+}
+
+int Catalog::schema_version() {
+  Stmt s(db_, "PRAGMA user_version");
+  s.step();
+  return static_cast<int>(s.integer(0));
+}
+
+// Migration N brings the schema from version N-1 to N. Append, never edit.
+static const char* const kMigrations[] = {
+    // 1: models, versions, aliases and their history.
+    R"sql(
+CREATE TABLE models(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  next_version INTEGER NOT NULL DEFAULT 1,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE versions(
+  model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  type TEXT NOT NULL CHECK(type IN ('file', 'directory')),
+  size INTEGER NOT NULL,
+  files INTEGER NOT NULL,
+  mode INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  metrics TEXT NOT NULL,
+  params TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY(model_id, version));
+CREATE INDEX versions_by_digest ON versions(digest);
+CREATE TABLE aliases(
+  model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  alias TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY(model_id, alias));
+CREATE TABLE model_events(
+  id INTEGER PRIMARY KEY,
+  model TEXT NOT NULL,
+  action TEXT NOT NULL,
+  alias TEXT,
+  from_version INTEGER,
+  to_version INTEGER,
+  at_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL);
+CREATE INDEX model_events_by_model ON model_events(model, id);
+)sql",
+};
+
+void Catalog::migrate() {
+  exec("PRAGMA journal_mode=WAL");
+  Transaction tx(*this);
+  // Re-read under the write lock: another process may have migrated meanwhile.
+  int version = schema_version();
+  for (int v = version; v < kSchemaVersion; ++v) {
+    exec(kMigrations[v]);
+    exec("PRAGMA user_version=" + std::to_string(v + 1));
+  }
+  tx.commit();
+}
+
+Catalog::Transaction::Transaction(Catalog& catalog) : catalog_(catalog) { catalog_.exec("BEGIN IMMEDIATE"); }
+
+Catalog::Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(catalog_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Catalog::Transaction::commit() {
+  catalog_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace mlops::store
