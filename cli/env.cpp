@@ -1,0 +1,49 @@
+#include "cli/env.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ostream>
+
+namespace mlops::cli {
+
+Env::Env(std::ostream& out_stream, std::ostream& err_stream, const util::Clock& c, bool out_is_tty, bool err_is_tty)
+    : out(out_stream), err(err_stream), clock(c), out_is_tty_(out_is_tty), err_is_tty_(err_is_tty) {}
+
+Env::~Env() = default;
+
+std::string Env::store_root() const { return global.store.empty() ? store::Store::default_root() : global.store; }
+
+store::Store& Env::store() {
+  if (!store_) {
+    std::string root = store_root();
+    // The default store is created on first use; a store named explicitly must exist unless the
+    // command writes, so a typo in --store does not silently start an empty store.
+    bool create = needs == Needs::store_create || (global.store.empty() && !store::Store::exists(root));
+    debug("using store '" + root + "'");
+    store_ = std::make_unique<store::Store>(root, create ? store::Store::Open::create : store::Store::Open::existing);
+  }
+  return *store_;
+}
+
+std::string Env::actor() const {
+  if (const char* a = std::getenv("MLOPS_ACTOR"); a && *a) return a;
+  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  return "uid:" + std::to_string(::getuid());
+}
+
+static bool color_allowed(const GlobalOptions& g) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !g.no_color && !(no_color && *no_color);
+}
+
+bool Env::color_out() const { return out_is_tty_ && color_allowed(global); }
+bool Env::color_err() const { return err_is_tty_ && color_allowed(global); }
+
+void Env::debug(const std::string& message) {
+  if (global.verbose) err << "mlops: " << message << "\n";
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,46 @@
+// mlops model alias set REF ALIAS: moves ALIAS to the version REF names, in one transaction.
+#include "cli/commands.hpp"
+#include "cli/model_common.hpp"
+#include "cli/output.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct AliasSetOptions {
+  std::string ref;
+  std::string alias;
+};
+
+int run(const AliasSetOptions& o, Env& env) {
+  auto ref = store::parse_model_ref(o.ref);
+  store::validate_alias(o.alias);
+  auto move = env.store().registry().set_alias(ref, o.alias, env.actor(), env.clock.now_ms());
+  std::string name = "model/" + ref.name + "@" + o.alias;
+  if (structured_output(env)) {
+    nlohmann::json body = {{"name", ref.name}, {"alias", o.alias}, {"version", move.to_version}};
+    body["previousVersion"] = move.from_version ? nlohmann::json(*move.from_version) : nlohmann::json();
+    print_document(env, document("ModelAlias", body));
+  } else if (env.global.output == "name") {
+    env.out << name << "\n";
+  } else if (move.from_version == move.to_version) {
+    print_mutation(env, name + " unchanged (version " + std::to_string(move.to_version) + ")");
+  } else if (move.from_version) {
+    print_mutation(env, name + " moved from version " + std::to_string(*move.from_version) + " to " +
+                            std::to_string(move.to_version));
+  } else {
+    print_mutation(env, name + " set to version " + std::to_string(move.to_version));
+  }
+  return 0;
+}
+
+}  // namespace
+
+Action setup_model_alias_set(CLI::App& app) {
+  auto o = std::make_shared<AliasSetOptions>();
+  app.add_option("ref", o->ref, "NAME (latest), NAME:VERSION or NAME@ALIAS")->required()->type_name("REF");
+  app.add_option("alias", o->alias, "alias to move, e.g. prod")->required()->type_name("ALIAS");
+  return [o](Env& env) { return run(*o, env); };
+}
+
+}  // namespace mlops::cli

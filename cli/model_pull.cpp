@@ -1,0 +1,42 @@
+// mlops model pull REF [-d DIR] [--force]: the version appears under its pushed name inside DIR,
+// byte-identical and verified, or not at all.
+#include "cli/commands.hpp"
+#include "cli/model_common.hpp"
+#include "cli/output.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct PullOptions {
+  std::string ref;
+  std::string dir = ".";
+  bool force = false;
+};
+
+int run(const PullOptions& o, Env& env) {
+  auto ref = store::parse_model_ref(o.ref);
+  auto result = env.store().pull(ref, o.dir, o.force);
+  if (structured_output(env)) {
+    auto body = version_json(result.version);
+    body["path"] = result.path;
+    print_document(env, document("ModelPull", body));
+  } else if (env.global.output == "name") {
+    env.out << "model/" << version_id(result.version) << "\n";
+  } else {
+    print_mutation(env, "model/" + version_id(result.version) + " pulled to " + result.path);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Action setup_model_pull(CLI::App& app) {
+  auto o = std::make_shared<PullOptions>();
+  app.add_option("ref", o->ref, "NAME, NAME:VERSION, NAME@ALIAS or sha256:HEX")->required()->type_name("REF");
+  app.add_option("-d,--dir", o->dir, "directory to write into (created if missing; default: .)")->type_name("DIR");
+  app.add_flag("--force", o->force, "replace what is already there");
+  return [o](Env& env) { return run(*o, env); };
+}
+
+}  // namespace mlops::cli

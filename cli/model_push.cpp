@@ -1,0 +1,63 @@
+// mlops model push PATH --name N [--metric k=v]... [--param k=v]... [--label k=v]...
+#include <cmath>
+#include <cstdlib>
+
+#include "cli/commands.hpp"
+#include "cli/model_common.hpp"
+#include "cli/output.hpp"
+#include "util/error.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct PushOptions {
+  std::string path;
+  std::string name;
+  std::vector<std::string> metrics, params, labels;
+};
+
+store::PushRequest validate(const PushOptions& o) {
+  store::PushRequest req;
+  req.path = o.path;
+  req.name = o.name;
+  store::validate_model_name(o.name);
+  for (const auto& [k, v] : parse_pairs(o.metrics, "--metric")) {
+    char* end = nullptr;
+    double value = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !std::isfinite(value))
+      throw util::Error(util::Exit::usage, "invalid --metric '" + k + "=" + v + "': value must be a finite number");
+    req.metrics[k] = value;
+  }
+  for (const auto& [k, v] : parse_pairs(o.params, "--param")) req.params[k] = v;
+  for (const auto& [k, v] : parse_pairs(o.labels, "--label")) req.labels[k] = v;
+  return req;
+}
+
+int run(const PushOptions& o, Env& env) {
+  store::PushRequest req = validate(o);
+  req.actor = env.actor();
+  req.now_ms = env.clock.now_ms();
+  store::ModelVersion v = env.store().push(req);
+  if (structured_output(env))
+    print_document(env, document("ModelVersion", version_json(v)));
+  else if (env.global.output == "name")
+    env.out << "model/" << version_id(v) << "\n";
+  else
+    print_mutation(env, "model/" + version_id(v) + " sha256:" + v.digest);
+  return 0;
+}
+
+}  // namespace
+
+Action setup_model_push(CLI::App& app) {
+  auto o = std::make_shared<PushOptions>();
+  app.add_option("path", o->path, "model file or directory")->required()->type_name("PATH");
+  app.add_option("-n,--name", o->name, "model name")->required()->type_name("NAME");
+  app.add_option("--metric", o->metrics, "metric KEY=NUMBER (repeatable)")->type_name("KEY=VALUE");
+  app.add_option("--param", o->params, "parameter KEY=VALUE (repeatable)")->type_name("KEY=VALUE");
+  app.add_option("--label", o->labels, "label KEY=VALUE for selection (repeatable)")->type_name("KEY=VALUE");
+  return [o](Env& env) { return run(*o, env); };
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,125 @@
+#include "cli/registry.hpp"
+
+#include <map>
+
+#include "cli/commands.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+namespace mlops::cli {
+
+const std::vector<GroupSpec>& command_groups() {
+  static const std::vector<GroupSpec> groups = {
+      {"model", "push, pull, list and promote model versions"},
+      {"model alias", "move named pointers such as prod and candidate"},
+      {"store", "check and maintain the local store"},
+  };
+  return groups;
+}
+
+const std::vector<CommandSpec>& command_table() {
+  static const std::vector<CommandSpec> table = {
+      {"init", "create a store (safe to repeat)", Needs::nothing, setup_init},
+      {"model push", "store a model file or directory as a new version", Needs::store_create, setup_model_push},
+      {"model list", "list model versions", Needs::store, setup_model_list},
+      {"model show", "show one model version", Needs::store, setup_model_show},
+      {"model pull", "write a model version to a directory, verified", Needs::store, setup_model_pull},
+      {"model delete", "delete a model version, or a whole model", Needs::store, setup_model_delete},
+      {"model history", "show a model's pushes, alias moves and deletions", Needs::store, setup_model_history},
+      {"model alias set", "point an alias at a version", Needs::store, setup_model_alias_set},
+      {"store fsck", "re-hash every blob and check every version", Needs::store, setup_store_fsck},
+      {"store gc", "remove blobs no version uses", Needs::store, setup_store_gc},
+      {"store du", "show disk usage by model", Needs::store, setup_store_du},
+  };
+  return table;
+}
+
+static CLI::App* child(CLI::App& parent, const std::string& name, const std::string& summary) {
+  for (auto* sub : parent.get_subcommands([](CLI::App*) { return true; }))
+    if (sub->get_name() == name) return sub;
+  return parent.add_subcommand(name, summary);
+}
+
+std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global) {
+  root.fallthrough();  // global options are accepted after the command words too
+  root.require_subcommand(1);
+  root.set_help_flag("-h,--help", "show help");
+  root.set_version_flag("--version", std::string("mlops ") + MLOPS_VERSION, "print the version");
+  root.add_option("--store", global.store, "store directory (default: $XDG_DATA_HOME/mlops)")
+      ->envname("MLOPS_STORE")
+      ->type_name("DIR");
+  root.add_option("-o,--output", global.output, "output format: table, wide, json, yaml or name")
+      ->check(CLI::IsMember({"table", "wide", "json", "yaml", "name"}))
+      ->type_name("FORMAT");
+  root.add_flag("--no-headers", global.no_headers, "omit table headers");
+  root.add_flag("-q,--quiet", global.quiet, "print nothing on success");
+  root.add_flag("-v,--verbose", global.verbose, "explain what is happening on stderr");
+  root.add_flag("--no-color", global.no_color, "never colour output (also NO_COLOR)");
+
+  std::map<std::string, std::string> group_summary;
+  for (const auto& g : command_groups()) group_summary[g.path] = g.summary;
+  std::vector<Leaf> leaves;
+  for (const auto& spec : command_table()) {
+    CLI::App* node = &root;
+    auto words = util::split(spec.path, ' ');
+    std::string path;
+    for (size_t i = 0; i + 1 < words.size(); ++i) {
+      path += (path.empty() ? "" : " ") + words[i];
+      node = child(*node, words[i], group_summary[path]);
+      node->require_subcommand(1);
+    }
+    CLI::App* app = node->add_subcommand(words.back(), spec.summary);
+    leaves.push_back({&spec, app, spec.setup(*app)});
+  }
+  return leaves;
+}
+
+static bool takes_value(CLI::App& app, const std::string& flag) {
+  const CLI::Option* opt = nullptr;
+  for (CLI::App* a = &app; a && !opt; a = a->get_parent()) opt = a->get_option_no_throw(flag);
+  return opt && opt->get_type_size_min() > 0;
+}
+
+std::string command_name(const CLI::App* app) {
+  std::string name;
+  for (; app; app = app->get_parent()) name = app->get_name() + (name.empty() ? "" : " " + name);
+  return name;
+}
+
+void check_command_words(CLI::App& root, const std::vector<std::string>& args) {
+  CLI::App* node = &root;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return;
+    if (a.size() > 1 && a[0] == '-') {
+      bool inline_value = a.find('=') != std::string::npos || (a[1] != '-' && a.size() > 2);
+      if (!inline_value && takes_value(*node, a)) ++i;
+      continue;
+    }
+    auto subs = node->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) return;  // reached a command: the rest are its arguments
+    CLI::App* next = nullptr;
+    std::vector<std::string> names;
+    for (auto* s : subs) {
+      names.push_back(s->get_name());
+      if (s->get_name() == a) next = s;
+    }
+    if (!next) {
+      std::string guess = util::did_you_mean(a, names);
+      throw util::Error(util::Exit::usage, "'" + a + "' is not a '" + command_name(node) + "' command",
+                        guess.empty() ? "see '" + command_name(node) + " --help'" : "did you mean '" + guess + "'?");
+    }
+    node = next;
+  }
+}
+
+CLI::App* selected_command(CLI::App& root) {
+  CLI::App* node = &root;
+  for (;;) {
+    auto chosen = node->get_subcommands();
+    if (chosen.empty()) return node;
+    node = chosen.front();
+  }
+}
+
+}  // namespace mlops::cli
