@@ -53,18 +53,32 @@ std::string BlobStore::path_of(const std::string& hex) const {
 
 bool BlobStore::has(const std::string& hex) const { return util::path_exists(path_of(hex)); }
 
-BlobInfo BlobStore::put_fd(int fd, const std::string& source_name) const {
-  util::TempFile tmp(tmp_dir(), 0444);
-  auto copied = util::hash_copy(fd, tmp.fd(), source_name, tmp.path());
-  std::string final_path = path_of(copied.hex);
+StagedBlob BlobStore::stage_fd(int fd, const std::string& source_name) const {
+  auto tmp = std::make_unique<util::TempFile>(tmp_dir(), 0444);
+  auto copied = util::hash_copy(fd, tmp->fd(), source_name, tmp->path());
+  StagedBlob staged{{copied.hex, copied.size}, nullptr};
   struct stat st;
-  if (::stat(final_path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) == copied.size) {
-    tmp.discard();  // same content is already stored
+  if (::stat(path_of(copied.hex).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) == copied.size) {
+    tmp->discard();  // the same content is already stored
   } else {
-    util::make_dirs(util::dirname_of(final_path));
-    tmp.commit(final_path, true);
+    tmp->close(true);
+    staged.file = std::move(tmp);
   }
-  return {copied.hex, copied.size};
+  return staged;
+}
+
+void BlobStore::publish(StagedBlob& staged) const {
+  if (!staged.file) return;
+  std::string final_path = path_of(staged.info.hex);
+  util::make_dirs(util::dirname_of(final_path));
+  staged.file->commit(final_path, true);
+  staged.file.reset();
+}
+
+BlobInfo BlobStore::put_fd(int fd, const std::string& source_name) const {
+  StagedBlob staged = stage_fd(fd, source_name);
+  publish(staged);
+  return staged.info;
 }
 
 BlobInfo BlobStore::put_bytes(std::string_view data) const {

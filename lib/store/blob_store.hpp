@@ -7,14 +7,24 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+
+#include "util/fs.hpp"
 
 namespace mlops::store {
 
 struct BlobInfo {
   std::string hex;
   uint64_t size = 0;
+};
+
+// A blob whose bytes are written and fsynced under a temporary name but not yet visible. Dropped
+// unpublished, it is removed: a push that fails half-way leaves the store as it was.
+struct StagedBlob {
+  BlobInfo info;
+  std::unique_ptr<util::TempFile> file;  // null when the store already had this content
 };
 
 class BlobStore {
@@ -29,6 +39,8 @@ class BlobStore {
 
   // Stores everything read from `fd`; the digest covers exactly the bytes stored.
   BlobInfo put_fd(int fd, const std::string& source_name) const;
+  StagedBlob stage_fd(int fd, const std::string& source_name) const;
+  void publish(StagedBlob& staged) const;
   BlobInfo put_bytes(std::string_view data) const;
 
   // The bytes of a small blob, verified against its digest.

@@ -80,7 +80,8 @@ Tree Tree::parse(std::string_view text, const std::string& digest) {
   return tree;
 }
 
-static void walk(const BlobStore& blobs, const std::string& root, const std::string& rel, Tree& tree) {
+// Lists the whole directory first, so a link or device anywhere is refused before anything is stored.
+static void walk(const std::string& root, const std::string& rel, Tree& tree) {
   std::string dir = rel.empty() ? root : root + "/" + rel;
   std::vector<std::string> names;
   std::error_code ec;
@@ -100,12 +101,8 @@ static void walk(const BlobStore& blobs, const std::string& root, const std::str
     if (S_ISDIR(st.st_mode)) {
       e.is_dir = true;
       tree.entries.push_back(e);
-      walk(blobs, root, child_rel, tree);
+      walk(root, child_rel, tree);
     } else if (S_ISREG(st.st_mode)) {
-      util::Fd fd = util::open_read(path);
-      auto info = blobs.put_fd(fd.get(), path);
-      e.digest = info.hex;
-      e.size = info.size;
       tree.entries.push_back(e);
     } else {
       const char* what = S_ISLNK(st.st_mode) ? "symbolic links" : "special files";
@@ -117,7 +114,19 @@ static void walk(const BlobStore& blobs, const std::string& root, const std::str
 
 Tree put_tree(const BlobStore& blobs, const std::string& dir) {
   Tree tree;
-  walk(blobs, dir, "", tree);
+  walk(dir, "", tree);
+  // Stage every file before publishing any, so a failure (a full disk, an unreadable file) leaves
+  // no new blob behind.
+  std::vector<StagedBlob> staged;
+  for (auto& e : tree.entries) {
+    if (e.is_dir) continue;
+    std::string path = dir + "/" + e.path;
+    util::Fd fd = util::open_read(path);
+    staged.push_back(blobs.stage_fd(fd.get(), path));
+    e.digest = staged.back().info.hex;
+    e.size = staged.back().info.size;
+  }
+  for (auto& s : staged) blobs.publish(s);
   return tree;
 }
 

@@ -131,10 +131,15 @@ TempFile::~TempFile() {
   if (!done_ && !path_.empty()) ::unlink(path_.c_str());
 }
 
-void TempFile::commit(const std::string& final_path, bool durable) {
+void TempFile::close(bool durable) {
+  if (fd_.get() < 0) return;
   if (durable) fsync_fd(fd_.get(), path_);
   Fd closing = std::move(fd_);
   if (::close(closing.release()) != 0) throw_errno("write", path_, errno);
+}
+
+void TempFile::commit(const std::string& final_path, bool durable) {
+  close(durable);
   if (::rename(path_.c_str(), final_path.c_str()) != 0) throw_errno("rename into", final_path, errno);
   done_ = true;
   if (durable) fsync_path(dirname_of(final_path));

@@ -55,7 +55,10 @@ class TempFile {
 
   int fd() const { return fd_.get(); }
   const std::string& path() const { return path_; }
-  // durable: fsync the data before the rename and the directory after it.
+  // Closes the file, after an fsync when durable; the name stays temporary.
+  void close(bool durable);
+  // Renames the file into place (closing it first if still open). durable: fsync the data before
+  // the rename and the directory after it.
   void commit(const std::string& final_path, bool durable);
   void discard();
 

@@ -1,0 +1,143 @@
+"""Shared fixtures for the CLI suites: run the real mlops binary in a private temporary directory.
+
+MLOPS_BIN names the binary (ctest sets it); MLOPS_UPDATE_GOLDEN=1 rewrites golden files instead of
+comparing against them.
+"""
+import hashlib
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.environ.get("MLOPS_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
+BIN = os.path.abspath(os.environ.get("MLOPS_BIN", os.path.join(SOURCE_DIR, "build", "cli", "mlops")))
+GOLDEN = os.path.join(HERE, "golden")
+UPDATE = os.environ.get("MLOPS_UPDATE_GOLDEN") == "1"
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+class Result:
+    def __init__(self, code, out, err):
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self):
+        return f"Result(code={self.code}, out={self.out!r}, err={self.err!r})"
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tree_snapshot(root):
+    """{relative path: (kind, mode, sha256 or None)} for everything under root."""
+    snap = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            full = os.path.join(dirpath, name)
+            st = os.lstat(full)
+            rel = os.path.relpath(full, root)
+            if stat.S_ISDIR(st.st_mode):
+                snap[rel] = ("dir", stat.S_IMODE(st.st_mode), None)
+            else:
+                snap[rel] = ("file", stat.S_IMODE(st.st_mode), sha256_file(full))
+    return snap
+
+
+class MlopsTest(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="mlops-test-")
+        os.chmod(self.tmp, 0o755)
+        self.store = os.path.join(self.tmp, "store")
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.path.join(self.tmp, "home"),
+            "XDG_DATA_HOME": os.path.join(self.tmp, "xdg"),
+            "MLOPS_ACTOR": "tester",
+            "LANG": "C.UTF-8",
+        }
+        for key in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if key in os.environ:
+                self.env[key] = os.environ[key]
+
+    def tearDown(self):
+        subprocess.run(["chmod", "-R", "u+rwX", self.tmp], check=False)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.tmp, *parts)
+
+    def run_mlops(self, *args, store=True, env=None, cwd=None, prefix=(), timeout=300):
+        argv = list(prefix) + [BIN] + (["--store", self.store] if store is True else []) + [str(a) for a in args]
+        full_env = dict(self.env, **(env or {}))
+        p = subprocess.run(argv, capture_output=True, text=True, env=full_env, cwd=cwd or self.tmp, timeout=timeout)
+        for marker in SANITIZER_MARKERS:
+            self.assertNotIn(marker, p.stderr, f"sanitizer report from {args}")
+        return Result(p.returncode, p.stdout, p.stderr)
+
+    def ok(self, *args, **kw):
+        r = self.run_mlops(*args, **kw)
+        self.assertEqual(r.code, 0, f"mlops {' '.join(map(str, args))} failed: {r.err}")
+        return r.out
+
+    def fails(self, code, *args, **kw):
+        r = self.run_mlops(*args, **kw)
+        self.assertEqual(r.code, code, f"mlops {' '.join(map(str, args))}: {r}")
+        self.assertEqual(r.out, "", "errors go to stderr only")
+        return r.err
+
+    def write(self, rel, data, mode=0o644):
+        full = self.path(rel)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+        os.chmod(full, mode)
+        return full
+
+    def blobs(self, store=None):
+        """Digests of every blob in the store."""
+        base = os.path.join(store or self.store, "blobs", "sha256")
+        out = set()
+        for fan in os.listdir(base):
+            for rest in os.listdir(os.path.join(base, fan)):
+                out.add(fan + rest)
+        return out
+
+    def blob_path(self, digest):
+        digest = digest.removeprefix("sha256:")
+        return os.path.join(self.store, "blobs", "sha256", digest[:2], digest[2:])
+
+    def store_state(self):
+        """Everything observable about the store: blob files and the catalog's logical content."""
+        snap = {k: v for k, v in tree_snapshot(self.store).items()
+                if not k.startswith("catalog.db") and k != "lock"}
+        db = sqlite3.connect(os.path.join(self.store, "catalog.db"))
+        try:
+            rows = list(db.iterdump())
+        finally:
+            db.close()
+        return snap, rows
+
+    def golden(self, name, text):
+        path = os.path.join(GOLDEN, name)
+        if UPDATE:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(text)
+            return
+        self.assertTrue(os.path.exists(path), f"missing golden file {name}: run with MLOPS_UPDATE_GOLDEN=1")
+        with open(path) as f:
+            self.assertEqual(text, f.read(), f"golden file {name} differs (MLOPS_UPDATE_GOLDEN=1 rewrites it)")
+
+
+def main():
+    unittest.main(verbosity=2)
