@@ -2,7 +2,6 @@
 // stderr and an exit code. This is the only place that catches exceptions.
 #include <unistd.h>
 
-#include <cctype>
 #include <iostream>
 
 #include "cli/registry.hpp"
@@ -16,15 +15,6 @@ static int fail(cli::Env& env, int code, const std::string& message, const std::
   return code;
 }
 
-// CLI11 words its errors in sentences; ours are lower case without a final period.
-static std::string git_style(std::string text) {
-  if (!text.empty() && std::isupper(static_cast<unsigned char>(text[0])) &&
-      !(text.size() > 1 && std::isupper(static_cast<unsigned char>(text[1]))))
-    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  while (!text.empty() && (text.back() == '.' || text.back() == '\n')) text.pop_back();
-  return text;
-}
-
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   util::SystemClock clock;
@@ -34,6 +24,7 @@ int main(int argc, char** argv) {
   try {
     cli::check_command_words(app, std::vector<std::string>(argv + 1, argv + argc));
     app.parse(argc, argv);
+    cli::validate_global_options(env.global);
     CLI::App* chosen = cli::selected_command(app);
     for (auto& leaf : leaves) {
       if (leaf.app != chosen) continue;
@@ -47,9 +38,10 @@ int main(int argc, char** argv) {
     CLI::App* at = cli::selected_command(app);
     if (!at->get_subcommands([](CLI::App*) { return true; }).empty())
       return fail(env, 2, "'" + cli::command_name(at) + "' needs a command", "see '" + cli::command_name(at) + " --help'");
-    return fail(env, 2, git_style(e.what()), "see '" + cli::command_name(at) + " --help'");
+    return fail(env, 2, cli::usage_message(e, *at), "see '" + cli::command_name(at) + " --help'");
   } catch (const CLI::ParseError& e) {
-    return fail(env, 2, git_style(e.what()), "see '" + cli::command_name(cli::selected_command(app)) + " --help'");
+    CLI::App* at = cli::selected_command(app);
+    return fail(env, 2, cli::usage_message(e, *at), "see '" + cli::command_name(at) + " --help'");
   } catch (const util::Error& e) {
     return fail(env, static_cast<int>(e.code()), e.what(), e.hint());
   } catch (const std::exception& e) {

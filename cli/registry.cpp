@@ -1,5 +1,7 @@
 #include "cli/registry.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "cli/commands.hpp"
@@ -49,7 +51,6 @@ std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global) {
       ->envname("MLOPS_STORE")
       ->type_name("DIR");
   root.add_option("-o,--output", global.output, "output format: table, wide, json, yaml or name")
-      ->check(CLI::IsMember({"table", "wide", "json", "yaml", "name"}))
       ->type_name("FORMAT");
   root.add_flag("--no-headers", global.no_headers, "omit table headers");
   root.add_flag("-q,--quiet", global.quiet, "print nothing on success");
@@ -111,6 +112,42 @@ void check_command_words(CLI::App& root, const std::vector<std::string>& args) {
     }
     node = next;
   }
+}
+
+void validate_global_options(const GlobalOptions& global) {
+  static const std::vector<std::string> formats = {"table", "wide", "json", "yaml", "name"};
+  if (std::find(formats.begin(), formats.end(), global.output) == formats.end()) {
+    std::string guess = util::did_you_mean(global.output, formats);
+    throw util::Error(util::Exit::usage, "invalid --output '" + global.output + "': use table, wide, json, yaml or name",
+                      guess.empty() ? "" : "did you mean '" + guess + "'?");
+  }
+}
+
+std::string usage_message(const CLI::ParseError& error, CLI::App& at) {
+  std::string text = error.what();
+  for (const char* prefix : {"The following argument was not expected: ", "The following arguments were not expected: "}) {
+    if (text.rfind(prefix, 0) != 0) continue;
+    auto words = util::split(text.substr(std::string(prefix).size()), ' ');
+    auto flag = std::find_if(words.begin(), words.end(), [](auto& w) { return w.size() > 1 && w[0] == '-'; });
+    if (flag == words.end()) return "unexpected argument '" + words.front() + "'";
+    std::string word = *flag;
+    std::vector<std::string> flags;
+    for (CLI::App* a = &at; a; a = a->get_parent())
+      for (const CLI::Option* opt : a->get_options()) {
+        for (const auto& l : opt->get_lnames()) flags.push_back("--" + l);
+      }
+    std::string guess = util::did_you_mean(word.substr(0, word.find('=')), flags);
+    return "unknown option '" + word + "'" + (guess.empty() ? "" : " (did you mean '" + guess + "'?)");
+  }
+  if (size_t colon = text.find(": "); colon != std::string::npos && text.find(" required ") != std::string::npos &&
+                                      text.size() > 8 && text.compare(text.size() - 8, 8, " missing") == 0)
+    return "option '" + text.substr(0, colon) + "' needs a value";
+  // CLI11 words its errors in sentences; ours are lower case without a final period.
+  if (!text.empty() && std::isupper(static_cast<unsigned char>(text[0])) &&
+      !(text.size() > 1 && std::isupper(static_cast<unsigned char>(text[1]))))
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  while (!text.empty() && (text.back() == '.' || text.back() == '\n')) text.pop_back();
+  return text;
 }
 
 CLI::App* selected_command(CLI::App& root) {

@@ -42,6 +42,12 @@ std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global);
 // Before CLI11 parses: an unknown command word becomes a usage error with a "did you mean".
 void check_command_words(CLI::App& root, const std::vector<std::string>& args);
 
+// Checks global option values CLI11 cannot (one message style for every usage error).
+void validate_global_options(const GlobalOptions& global);
+
+// A CLI11 parse error in our wording: lower case, names in quotes, a "did you mean" for flags.
+std::string usage_message(const CLI::ParseError& error, CLI::App& at);
+
 // The deepest command the parse selected (root when none).
 CLI::App* selected_command(CLI::App& root);
 // "mlops model push"

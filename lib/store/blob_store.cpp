@@ -55,16 +55,24 @@ bool BlobStore::has(const std::string& hex) const { return util::path_exists(pat
 
 StagedBlob BlobStore::stage_fd(int fd, const std::string& source_name) const {
   auto tmp = std::make_unique<util::TempFile>(tmp_dir(), 0444);
-  auto copied = util::hash_copy(fd, tmp->fd(), source_name, tmp->path());
-  StagedBlob staged{{copied.hex, copied.size}, nullptr};
-  struct stat st;
-  if (::stat(path_of(copied.hex).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) == copied.size) {
-    tmp->discard();  // the same content is already stored
-  } else {
-    tmp->close(true);
-    staged.file = std::move(tmp);
+  try {
+    auto copied = util::hash_copy(fd, tmp->fd(), source_name, tmp->path());
+    StagedBlob staged{{copied.hex, copied.size}, nullptr};
+    struct stat st;
+    if (::stat(path_of(copied.hex).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) == copied.size) {
+      tmp->discard();  // the same content is already stored
+    } else {
+      tmp->close(true);
+      staged.file = std::move(tmp);
+    }
+    return staged;
+  } catch (const Error& e) {
+    // The temporary name means nothing to the user; say what could not be stored.
+    if (e.code() == Exit::no_space)
+      throw Error(Exit::no_space, "cannot store '" + source_name + "': no space left on device",
+                  "free some space, or run 'mlops store gc'");
+    throw;
   }
-  return staged;
 }
 
 void BlobStore::publish(StagedBlob& staged) const {

@@ -54,6 +54,11 @@ ModelVersion Store::push(const PushRequest& request) {
   validate_model_name(request.name);
   struct stat st;
   if (::stat(request.path.c_str(), &st) != 0) util::throw_errno("read", request.path, errno);
+  util::Fd source;
+  if (S_ISREG(st.st_mode))
+    source = util::open_read(request.path);  // before the lock: a bad input touches nothing
+  else if (!S_ISDIR(st.st_mode))
+    throw Error(Exit::error, "cannot push '" + request.path + "': not a regular file or directory");
   util::Fd held = lock(false);
   ModelVersion v;
   v.name = request.name;
@@ -71,15 +76,12 @@ ModelVersion Store::push(const PushRequest& request) {
     v.digest = blobs_.put_bytes(tree.to_json()).hex;
     v.size = tree.total_size();
     v.files = tree.file_count();
-  } else if (S_ISREG(st.st_mode)) {
-    util::Fd fd = util::open_read(request.path);
-    auto info = blobs_.put_fd(fd.get(), request.path);
+  } else {
+    auto info = blobs_.put_fd(source.get(), request.path);
     v.type = "file";
     v.digest = info.hex;
     v.size = info.size;
     v.files = 1;
-  } else {
-    throw Error(Exit::error, "cannot push '" + request.path + "': not a regular file or directory");
   }
   return registry_->add_version(std::move(v));
 }
