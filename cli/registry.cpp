@@ -56,6 +56,9 @@ std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global) {
   root.add_flag("-q,--quiet", global.quiet, "print nothing on success");
   root.add_flag("-v,--verbose", global.verbose, "explain what is happening on stderr");
   root.add_flag("--no-color", global.no_color, "never colour output (also NO_COLOR)");
+  root.footer(
+      "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 integrity failure, 7 permission denied,\n"
+      "8 no space left, 9 store written by a newer mlops. See mlops(1).");
 
   std::map<std::string, std::string> group_summary;
   for (const auto& g : command_groups()) group_summary[g.path] = g.summary;
@@ -70,6 +73,7 @@ std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global) {
       node->require_subcommand(1);
     }
     CLI::App* app = node->add_subcommand(words.back(), spec.summary);
+    app->footer("Global options (--store, -o, --no-headers, -q, -v, --no-color): see 'mlops --help'.");
     leaves.push_back({&spec, app, spec.setup(*app)});
   }
   return leaves;
@@ -78,7 +82,7 @@ std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global) {
 static bool takes_value(CLI::App& app, const std::string& flag) {
   const CLI::Option* opt = nullptr;
   for (CLI::App* a = &app; a && !opt; a = a->get_parent()) opt = a->get_option_no_throw(flag);
-  return opt && opt->get_type_size_min() > 0;
+  return opt && opt->get_items_expected_min() > 0;
 }
 
 std::string command_name(const CLI::App* app) {

@@ -11,6 +11,7 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
+#include "util/strings.hpp"
 
 namespace mlops::store {
 
@@ -43,12 +44,10 @@ std::string Tree::to_json() const {
 }
 
 static bool safe_relative_path(const std::string& path) {
-  if (path.empty() || path.front() == '/' || path.back() == '/') return false;
-  for (const auto& part : std::filesystem::path(path)) {
-    auto s = part.string();
-    if (s.empty() || s == "." || s == ".." || s == "/") return false;
-  }
-  return path.find('\0') == std::string::npos;
+  if (path.empty() || path.find('\0') != std::string::npos) return false;
+  for (const auto& part : util::split(path, '/'))
+    if (part.empty() || part == "." || part == "..") return false;
+  return true;
 }
 
 Tree Tree::parse(std::string_view text, const std::string& digest) {

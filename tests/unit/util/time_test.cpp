@@ -1,0 +1,19 @@
+#include "util/time.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace mlops::util;
+
+TEST_CASE("format_rfc3339 is UTC with milliseconds") {
+  CHECK(format_rfc3339(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(format_rfc3339(951782400123) == "2000-02-29T00:00:00.123Z");
+}
+
+TEST_CASE("format_age picks the kubectl unit") {
+  CHECK(format_age(1000, 0) == "1s");
+  CHECK(format_age(119000, 0) == "119s");
+  CHECK(format_age(120000, 0) == "2m");
+  CHECK(format_age(3 * 3600000, 0) == "3h");
+  CHECK(format_age(5 * 86400000LL, 0) == "5d");
+  CHECK(format_age(0, 1000) == "0s");
+}
