@@ -18,10 +18,11 @@ int run(const InitOptions&, Env& env) {
     return 0;
   }
   if (env.global.output == "name") {
-    env.out << "store/" << root << "\n";
+    env.out << root << "\n";
     return 0;
   }
-  print_mutation(env, "store/" + root + (existed ? " unchanged" : " created"));
+  // The store's name is its path, so quote it rather than glue it to "store/".
+  print_mutation(env, "store '" + root + "'" + (existed ? " unchanged" : " created"));
   return 0;
 }
 

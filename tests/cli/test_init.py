@@ -7,11 +7,12 @@ import harness
 
 class Init(harness.MlopsTest):
     def test_init_is_idempotent(self):
-        self.assertEqual(self.ok("init"), f"store/{self.store} created\n")
+        self.assertEqual(self.ok("init"), f"store '{self.store}' created\n")
         layout = sorted(os.listdir(self.store))
         self.assertEqual(layout, ["blobs", "catalog.db", "tmp"])
         self.assertEqual(len(os.listdir(os.path.join(self.store, "blobs", "sha256"))), 256)
-        self.assertEqual(self.ok("init"), f"store/{self.store} unchanged\n")
+        self.assertEqual(self.ok("init"), f"store '{self.store}' unchanged\n")
+        self.assertEqual(self.ok("init", "-o", "name"), f"{self.store}\n")
         doc = json.loads(self.ok("init", "-o", "json"))
         self.assertEqual(doc, {"apiVersion": "mlops/v1", "kind": "Store", "path": self.store, "created": False,
                                "schemaVersion": 1})

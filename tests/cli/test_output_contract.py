@@ -1,0 +1,61 @@
+"""Every -o json document matches schemas/output.schema.json, and -o yaml says the same thing."""
+import json
+import os
+
+import harness
+import schema_check
+import yaml_free
+
+with open(os.path.join(harness.SOURCE_DIR, "schemas", "output.schema.json")) as f:
+    SCHEMA = json.load(f)
+
+
+class OutputContract(harness.MlopsTest):
+    def check(self, *args, kind, code=0):
+        r = self.run_mlops(*args, "-o", "json")
+        self.assertEqual(r.code, code, r.err)
+        doc = json.loads(r.out)
+        self.assertEqual(doc["kind"], kind)
+        self.assertEqual(schema_check.errors(doc, SCHEMA, SCHEMA), [])
+        self.assertEqual(schema_check.errors(doc, SCHEMA["$defs"][kind], SCHEMA), [])
+        return doc
+
+    def test_every_document_kind(self):
+        self.check("init", kind="Store")
+        self.write("d/a", "a")
+        self.check("model", "push", self.write("m.bin", "m"), "-n", "m", "--metric", "auc=0.9", "--param", "p=1",
+                   kind="ModelVersion")
+        self.check("model", "push", self.path("d"), "-n", "t", kind="ModelVersion")
+        self.check("model", "show", "t", kind="ModelVersion")
+        self.check("model", "list", kind="ModelVersionList")
+        self.check("model", "alias", "set", "m:1", "prod", kind="ModelAlias")
+        self.check("model", "history", "m", kind="ModelEventList")
+        self.check("model", "pull", "t", "-d", self.path("out"), kind="ModelPull")
+        self.check("store", "du", kind="DiskUsage")
+        self.check("store", "fsck", kind="FsckReport")
+        self.check("model", "delete", "t", kind="ModelDeletion")
+        self.check("store", "gc", kind="GcReport")
+        os.unlink(self.blob_path("sha256:" + harness.sha256_file(self.path("m.bin"))))
+        doc = self.check("store", "fsck", kind="FsckReport", code=4)
+        self.assertFalse(doc["ok"])
+
+    def test_the_checker_rejects_broken_documents(self):
+        doc = json.loads(self.ok("model", "push", self.write("m.bin", "m"), "-n", "m", "-o", "json"))
+        broken = dict(doc, digest="sha256:nope")
+        del broken["createdBy"]
+        found = schema_check.errors(broken, SCHEMA["$defs"]["ModelVersion"], SCHEMA)
+        self.assertEqual(sorted(found), ["$.digest: 'sha256:nope' does not match ^sha256:[0-9a-f]{64}$",
+                                         "$: missing 'createdBy'"])
+
+    def test_yaml_matches_json_at_the_top(self):
+        self.ok("model", "push", self.write("m.bin", "m"), "-n", "m")
+        for args in (["model", "show", "m"], ["model", "list"], ["store", "du"]):
+            doc = json.loads(self.ok(*args, "-o", "json"))
+            top = yaml_free.top_level(self.ok(*args, "-o", "yaml"))
+            for key, value in doc.items():
+                if not isinstance(value, (dict, list)):
+                    self.assertEqual(top[key], str(value).lower() if isinstance(value, bool) else str(value))
+
+
+if __name__ == "__main__":
+    harness.main()
