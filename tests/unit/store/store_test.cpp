@@ -59,7 +59,9 @@ TEST_CASE("fsck reports a version whose blob is gone") {
   mlops::testing::TempDir dir;
   Store store(dir / "s", Store::Open::create);
   std::ofstream(dir / "m.bin") << "weights";
-  PushRequest req{dir / "m.bin", "m"};
+  PushRequest req;
+  req.path = dir / "m.bin";
+  req.name = "m";
   auto v = store.push(req);
   store.blobs().remove(v.digest);
   auto report = fsck(store, 1);
