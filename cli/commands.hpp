@@ -1,20 +1,20 @@
 // One setup function per command, each defined in its own file (cli/<noun>_<verb>.cpp).
 #pragma once
 
-#include "cli/registry.hpp"
+#include "cli/command.hpp"
 
 namespace mlops::cli {
 
-Action setup_init(CLI::App& app);
-Action setup_model_push(CLI::App& app);
-Action setup_model_list(CLI::App& app);
-Action setup_model_show(CLI::App& app);
-Action setup_model_pull(CLI::App& app);
-Action setup_model_delete(CLI::App& app);
-Action setup_model_history(CLI::App& app);
-Action setup_model_alias_set(CLI::App& app);
-Action setup_store_fsck(CLI::App& app);
-Action setup_store_gc(CLI::App& app);
-Action setup_store_du(CLI::App& app);
+Action setup_init(Args& args);
+Action setup_model_push(Args& args);
+Action setup_model_list(Args& args);
+Action setup_model_show(Args& args);
+Action setup_model_pull(Args& args);
+Action setup_model_delete(Args& args);
+Action setup_model_history(Args& args);
+Action setup_model_alias_set(Args& args);
+Action setup_store_fsck(Args& args);
+Action setup_store_gc(Args& args);
+Action setup_store_du(Args& args);
 
 }  // namespace mlops::cli

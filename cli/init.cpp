@@ -1,4 +1,6 @@
 // mlops init: create a store where --store (or the default) points; repeating it changes nothing.
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 
@@ -28,7 +30,7 @@ int run(const InitOptions&, Env& env) {
 
 }  // namespace
 
-Action setup_init(CLI::App&) {
+Action setup_init(Args&) {
   auto opts = std::make_shared<InitOptions>();
   return [opts](Env& env) { return run(*opts, env); };
 }

@@ -1,4 +1,6 @@
 // mlops model alias set REF ALIAS: moves ALIAS to the version REF names, in one transaction.
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/model_common.hpp"
 #include "cli/output.hpp"
@@ -36,10 +38,10 @@ int run(const AliasSetOptions& o, Env& env) {
 
 }  // namespace
 
-Action setup_model_alias_set(CLI::App& app) {
+Action setup_model_alias_set(Args& args) {
   auto o = std::make_shared<AliasSetOptions>();
-  app.add_option("ref", o->ref, "NAME (latest), NAME:VERSION or NAME@ALIAS")->required()->type_name("REF");
-  app.add_option("alias", o->alias, "alias to move, e.g. prod")->required()->type_name("ALIAS");
+  args.positional("ref", o->ref, "REF", "NAME (latest), NAME:VERSION or NAME@ALIAS");
+  args.positional("alias", o->alias, "ALIAS", "alias to move, e.g. prod");
   return [o](Env& env) { return run(*o, env); };
 }
 

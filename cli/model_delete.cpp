@@ -1,5 +1,7 @@
 // mlops model delete REF: NAME:VERSION or NAME@ALIAS deletes one version, NAME the whole model.
 // Blobs stay until 'mlops store gc', so a mistaken delete loses no bytes until then.
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/model_common.hpp"
 #include "cli/output.hpp"
@@ -32,9 +34,9 @@ int run(const DeleteOptions& o, Env& env) {
 
 }  // namespace
 
-Action setup_model_delete(CLI::App& app) {
+Action setup_model_delete(Args& args) {
   auto o = std::make_shared<DeleteOptions>();
-  app.add_option("ref", o->ref, "NAME (every version), NAME:VERSION or NAME@ALIAS")->required()->type_name("REF");
+  args.positional("ref", o->ref, "REF", "NAME (every version), NAME:VERSION or NAME@ALIAS");
   return [o](Env& env) { return run(*o, env); };
 }
 

@@ -1,4 +1,6 @@
 // mlops model history NAME: every push, alias move and deletion, oldest first, with time and actor.
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "util/time.hpp"
@@ -46,9 +48,9 @@ int run(const HistoryOptions& o, Env& env) {
 
 }  // namespace
 
-Action setup_model_history(CLI::App& app) {
+Action setup_model_history(Args& args) {
   auto o = std::make_shared<HistoryOptions>();
-  app.add_option("name", o->name, "model name")->required()->type_name("NAME");
+  args.positional("name", o->name, "NAME", "model name");
   return [o](Env& env) { return run(*o, env); };
 }
 

@@ -1,4 +1,6 @@
 // mlops model list [NAME] [-l KEY=VALUE]...
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/model_common.hpp"
 #include "cli/output.hpp"
@@ -49,11 +51,10 @@ int run(const ListOptions& o, Env& env) {
 
 }  // namespace
 
-Action setup_model_list(CLI::App& app) {
+Action setup_model_list(Args& args) {
   auto o = std::make_shared<ListOptions>();
-  app.add_option("name", o->name, "only this model")->type_name("NAME");
-  app.add_option("-l,--selector", o->selectors, "only versions with label KEY=VALUE (repeatable)")
-      ->type_name("KEY=VALUE");
+  args.positional("name", o->name, "NAME", "only this model", false);
+  args.option("-l,--selector", o->selectors, "KEY=VALUE", "only versions with label KEY=VALUE (repeatable)");
   return [o](Env& env) { return run(*o, env); };
 }
 

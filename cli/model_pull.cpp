@@ -1,5 +1,7 @@
 // mlops model pull REF [-d DIR] [--force]: the version appears under its pushed name inside DIR,
 // byte-identical and verified, or not at all.
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/model_common.hpp"
 #include "cli/output.hpp"
@@ -31,11 +33,11 @@ int run(const PullOptions& o, Env& env) {
 
 }  // namespace
 
-Action setup_model_pull(CLI::App& app) {
+Action setup_model_pull(Args& args) {
   auto o = std::make_shared<PullOptions>();
-  app.add_option("ref", o->ref, "NAME, NAME:VERSION, NAME@ALIAS or sha256:HEX")->required()->type_name("REF");
-  app.add_option("-d,--dir", o->dir, "directory to write into (created if missing; default: .)")->type_name("DIR");
-  app.add_flag("--force", o->force, "replace what is already there");
+  args.positional("ref", o->ref, "REF", "NAME, NAME:VERSION, NAME@ALIAS or sha256:HEX");
+  args.option("-d,--dir", o->dir, "DIR", "directory to write into (created if missing; default: .)");
+  args.flag("--force", o->force, "replace what is already there");
   return [o](Env& env) { return run(*o, env); };
 }
 

@@ -2,6 +2,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/model_common.hpp"
 #include "cli/output.hpp"
@@ -50,13 +52,13 @@ int run(const PushOptions& o, Env& env) {
 
 }  // namespace
 
-Action setup_model_push(CLI::App& app) {
+Action setup_model_push(Args& args) {
   auto o = std::make_shared<PushOptions>();
-  app.add_option("path", o->path, "model file or directory")->required()->type_name("PATH");
-  app.add_option("-n,--name", o->name, "model name")->required()->type_name("NAME");
-  app.add_option("--metric", o->metrics, "metric KEY=NUMBER (repeatable)")->type_name("KEY=VALUE");
-  app.add_option("--param", o->params, "parameter KEY=VALUE (repeatable)")->type_name("KEY=VALUE");
-  app.add_option("--label", o->labels, "label KEY=VALUE for selection (repeatable)")->type_name("KEY=VALUE");
+  args.positional("path", o->path, "PATH", "model file or directory");
+  args.option("-n,--name", o->name, "NAME", "model name", true);
+  args.option("--metric", o->metrics, "KEY=VALUE", "metric KEY=NUMBER (repeatable)");
+  args.option("--param", o->params, "KEY=VALUE", "parameter KEY=VALUE (repeatable)");
+  args.option("--label", o->labels, "KEY=VALUE", "label KEY=VALUE for selection (repeatable)");
   return [o](Env& env) { return run(*o, env); };
 }
 

@@ -1,6 +1,8 @@
 // mlops model show REF
 #include <cstdio>
 
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/model_common.hpp"
 #include "cli/output.hpp"
@@ -72,9 +74,9 @@ int run(const ShowOptions& o, Env& env) {
 
 }  // namespace
 
-Action setup_model_show(CLI::App& app) {
+Action setup_model_show(Args& args) {
   auto o = std::make_shared<ShowOptions>();
-  app.add_option("ref", o->ref, "NAME, NAME:VERSION, NAME@ALIAS or sha256:HEX")->required()->type_name("REF");
+  args.positional("ref", o->ref, "REF", "NAME, NAME:VERSION, NAME@ALIAS or sha256:HEX");
   return [o](Env& env) { return run(*o, env); };
 }
 

@@ -36,6 +36,28 @@ const std::vector<CommandSpec>& command_table() {
   return table;
 }
 
+Args& Args::positional(const char* name, std::string& into, const char* type, const char* help, bool required) {
+  auto* opt = app_.add_option(name, into, help)->type_name(type);
+  if (required) opt->required();
+  return *this;
+}
+
+Args& Args::option(const char* names, std::string& into, const char* type, const char* help, bool required) {
+  auto* opt = app_.add_option(names, into, help)->type_name(type);
+  if (required) opt->required();
+  return *this;
+}
+
+Args& Args::option(const char* names, std::vector<std::string>& into, const char* type, const char* help) {
+  app_.add_option(names, into, help)->type_name(type);
+  return *this;
+}
+
+Args& Args::flag(const char* names, bool& into, const char* help) {
+  app_.add_flag(names, into, help);
+  return *this;
+}
+
 static CLI::App* child(CLI::App& parent, const std::string& name, const std::string& summary) {
   for (auto* sub : parent.get_subcommands([](CLI::App*) { return true; }))
     if (sub->get_name() == name) return sub;
@@ -74,7 +96,8 @@ std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global) {
     }
     CLI::App* app = node->add_subcommand(words.back(), spec.summary);
     app->footer("Global options (--store, -o, --no-headers, -q, -v, --no-color): see 'mlops --help'.");
-    leaves.push_back({&spec, app, spec.setup(*app)});
+    Args args(*app);
+    leaves.push_back({&spec, app, spec.setup(args)});
   }
   return leaves;
 }

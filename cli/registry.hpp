@@ -8,12 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/command.hpp"
 #include "cli/env.hpp"
 
 namespace mlops::cli {
-
-using Action = std::function<int(Env&)>;
-using Setup = Action (*)(CLI::App&);
 
 struct CommandSpec {
   std::string path;  // "model push"

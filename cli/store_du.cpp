@@ -1,4 +1,6 @@
 // mlops store du: logical size (as pulled) and stored size (distinct blobs) per model, and totals.
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "store/gc.hpp"
@@ -45,7 +47,7 @@ int run(const DuOptions&, Env& env) {
 
 }  // namespace
 
-Action setup_store_du(CLI::App&) {
+Action setup_store_du(Args&) {
   auto o = std::make_shared<DuOptions>();
   return [o](Env& env) { return run(*o, env); };
 }

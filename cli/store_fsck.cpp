@@ -1,6 +1,8 @@
 // mlops store fsck: re-hash everything; exit 4 and a list of problems when anything is wrong.
 #include <thread>
 
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "store/fsck.hpp"
@@ -52,7 +54,7 @@ int run(const FsckOptions&, Env& env) {
 
 }  // namespace
 
-Action setup_store_fsck(CLI::App&) {
+Action setup_store_fsck(Args&) {
   auto o = std::make_shared<FsckOptions>();
   return [o](Env& env) { return run(*o, env); };
 }

@@ -1,4 +1,6 @@
 // mlops store gc [--dry-run]: remove what no model version reaches.
+#include <memory>
+
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "store/gc.hpp"
@@ -35,9 +37,9 @@ int run(const GcOptions& o, Env& env) {
 
 }  // namespace
 
-Action setup_store_gc(CLI::App& app) {
+Action setup_store_gc(Args& args) {
   auto o = std::make_shared<GcOptions>();
-  app.add_flag("--dry-run", o->dry_run, "list what would be removed and remove nothing");
+  args.flag("--dry-run", o->dry_run, "list what would be removed and remove nothing");
   return [o](Env& env) { return run(*o, env); };
 }
 

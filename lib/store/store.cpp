@@ -90,6 +90,10 @@ PullResult Store::pull(const ModelRef& ref, const std::string& dest_dir, bool fo
   PullResult result;
   result.version = registry_->resolve(ref);
   const ModelVersion& v = result.version;
+  // The name comes from the catalog; never let it climb out of dest_dir.
+  if (v.source.empty() || v.source == "." || v.source == ".." || v.source.find('/') != std::string::npos)
+    throw Error(Exit::integrity, "model '" + v.name + ":" + std::to_string(v.version) + "' has an unsafe source name '" +
+                                     v.source + "'");
   util::make_dirs(dest_dir);
   result.path = dest_dir + "/" + v.source;
   struct stat st;

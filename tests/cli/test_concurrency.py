@@ -43,6 +43,12 @@ class Concurrency(harness.MlopsTest):
             self.ok("model", "pull", f"shared:{version}", "-d", out)
             self.assertEqual("sha256:" + harness.sha256_file(os.path.join(out, os.listdir(out)[0])), digest)
 
+    def test_first_use_by_many_processes_at_once(self):
+        sources = [self.write(f"src/{i}.bin", f"model {i}") for i in range(8)]
+        self.finish([self.start("model", "push", s, "--name", "m") for s in sources])
+        self.assertEqual(len(json.loads(self.ok("model", "list", "-o", "json"))["items"]), 8)
+        self.assertIn(": ok", self.ok("store", "fsck"))
+
     def test_gc_during_pushes_never_loses_a_blob(self):
         self.ok("init")
         sources = [self.write(f"src/{i}.bin", os.urandom(2 << 20)) for i in range(6)]

@@ -64,6 +64,17 @@ class Fsck(harness.MlopsTest):
                          "[run 'mlops store fsck']\n")
 
 
+    def test_a_tampered_source_name_cannot_escape_the_pull_directory(self):
+        import sqlite3
+        db = sqlite3.connect(os.path.join(self.store, "catalog.db"))
+        db.execute("UPDATE versions SET source = '../escaped.bin'")
+        db.commit()
+        db.close()
+        self.assertEqual(self.fails(INTEGRITY, "model", "pull", "churn", "-d", self.path("out")),
+                         "mlops: error: model 'churn:1' has an unsafe source name '../escaped.bin'\n")
+        self.assertFalse(os.path.exists(self.path("escaped.bin")))
+
+
 class Gc(harness.MlopsTest):
     def test_gc_removes_only_unreachable_blobs(self):
         self.ok("model", "push", self.write("keep.bin", "keep"), "-n", "keep")

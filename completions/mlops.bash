@@ -1,0 +1,42 @@
+# bash completion for mlops: commands, flags and model names.
+# Install: source this file, or copy it to /usr/share/bash-completion/completions/mlops.
+_mlops() {
+  local cur prev words cword
+  _init_completion 2>/dev/null || {
+    cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
+  }
+  local global="--store -o --output --no-headers -q --quiet -v --verbose --no-color --version -h --help"
+  case "$prev" in
+    --store | -d | --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    -o | --output) COMPREPLY=($(compgen -W "table wide json yaml name" -- "$cur")); return ;;
+  esac
+  local path="" w i
+  for ((i = 1; i < cword; i++)); do
+    w=${words[i]}
+    case "$w" in
+      --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector) ((i++)) ;;
+      -*) ;;
+      *) path="$path $w" ;;
+    esac
+  done
+  local subs="" flags=""
+  case "${path# }" in
+    "") subs="init model store" ;;
+    model) subs="push list show pull delete history alias" ;;
+    "model alias") subs="set" ;;
+    store) subs="fsck gc du" ;;
+    "model push"*) flags="-n --name --metric --param --label"; COMPREPLY=($(compgen -f -- "$cur")) ;;
+    "model list"* | "model show"* | "model pull"* | "model delete"* | "model history"* | "model alias set"*)
+      flags="-l --selector -d --dir --force"
+      local names
+      names=$(mlops model list -o name 2>/dev/null | sed 's|^model/||')
+      COMPREPLY=($(compgen -W "$names $(printf '%s\n' $names | cut -d: -f1 | sort -u)" -- "$cur")) ;;
+    "store gc"*) flags="--dry-run" ;;
+  esac
+  if [[ "$cur" == -* ]]; then
+    COMPREPLY=($(compgen -W "$flags $global" -- "$cur"))
+  elif [[ -n "$subs" ]]; then
+    COMPREPLY=($(compgen -W "$subs" -- "$cur"))
+  fi
+}
+complete -F _mlops mlops
