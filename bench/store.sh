@@ -18,12 +18,13 @@ head -c $((1 << 30)) /dev/urandom > big.bin
 echo "bench: push and pull against sha256sum" >&2
 # Each push starts from an empty store so it really writes and fsyncs the whole GiB.
 hyperfine --runs "$runs" --warmup 1 --export-json transfer.json --export-markdown transfer.md \
+  --prepare true --prepare true \
+  --prepare "rm -rf store && $mlops --store store init -q" \
+  --prepare "rm -rf out && ( [ -d store ] || $mlops --store store model push big.bin --name big -q )" \
   -n "sha256sum" "sha256sum big.bin" \
   -n "openssl dgst -sha256" "openssl dgst -sha256 big.bin" \
-  -n "mlops model push" --prepare "rm -rf store && $mlops --store store init -q" \
-  "$mlops --store store model push big.bin --name big -q" \
-  -n "mlops model pull" --prepare "rm -rf out && ( [ -d store ] || $mlops --store store model push big.bin --name big -q )" \
-  "$mlops --store store model pull big -d out -q"
+  -n "mlops model push" "$mlops --store store model push big.bin --name big -q" \
+  -n "mlops model pull" "$mlops --store store model pull big -d out -q"
 
 echo "bench: filling a store with 10,000 versions (100 models x 100)" >&2
 start=$(date +%s)
@@ -58,7 +59,7 @@ lines = [
     "Produced by `make bench` (which runs `bench/store.sh build/cli/mlops`); every figure below comes",
     "from one run, measured side by side, so compare the ratios rather than the absolute times.",
     "",
-    f"Machine: {os.cpu_count()} cores, {cpu}; {platform.system()} {platform.release()}.",
+    f"Machine: {os.cpu_count()} cores, {cpu}, {platform.system()}.",
     "",
     "## Push and pull of a 1 GiB file",
     "",

@@ -102,27 +102,25 @@ BlobInfo BlobStore::put_bytes(std::string_view data) const {
   return {hex, data.size()};
 }
 
-std::string BlobStore::read_verified(const std::string& hex) const {
-  std::string data;
+util::Fd BlobStore::open_blob(const std::string& hex) const {
   try {
-    data = util::read_file(path_of(hex));
+    return util::open_read(path_of(hex));
   } catch (const Error& e) {
     if (e.code() == Exit::not_found) throw_missing_blob(hex);
     throw;
   }
+}
+
+std::string BlobStore::read_verified(const std::string& hex) const {
+  util::Fd in = open_blob(hex);
+  std::string data = util::read_fd(in.get(), path_of(hex));
   std::string actual = util::sha256_hex(data);
   if (actual != hex) throw_corrupt_blob(hex, actual);
   return data;
 }
 
 void BlobStore::export_to(const std::string& hex, const std::string& dest, mode_t mode) const {
-  util::Fd in;
-  try {
-    in = util::open_read(path_of(hex));
-  } catch (const Error& e) {
-    if (e.code() == Exit::not_found) throw_missing_blob(hex);
-    throw;
-  }
+  util::Fd in = open_blob(hex);
   util::TempFile tmp(util::dirname_of(dest), mode);
   auto copied = util::hash_copy(in.get(), tmp.fd(), path_of(hex), dest);
   if (copied.hex != hex) throw_corrupt_blob(hex, copied.hex);  // tmp is removed on unwind
@@ -133,13 +131,7 @@ void BlobStore::export_to(const std::string& hex, const std::string& dest, mode_
 }
 
 std::string BlobStore::rehash(const std::string& hex) const {
-  util::Fd in;
-  try {
-    in = util::open_read(path_of(hex));
-  } catch (const Error& e) {
-    if (e.code() == Exit::not_found) throw_missing_blob(hex);
-    throw;
-  }
+  util::Fd in = open_blob(hex);
   return util::hash_copy(in.get(), -1, path_of(hex), "").hex;
 }
 

@@ -55,6 +55,7 @@ class BlobStore {
   void for_each(const std::function<void(const BlobInfo&)>& visit) const;
 
  private:
+  util::Fd open_blob(const std::string& hex) const;  // missing: an integrity error
   std::string root_;
 };
 

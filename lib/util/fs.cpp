@@ -32,13 +32,17 @@ Fd open_read(const std::string& path) {
 
 std::string read_file(const std::string& path) {
   Fd fd = open_read(path);
+  return read_fd(fd.get(), path);
+}
+
+std::string read_fd(int fd, const std::string& name) {
   std::string out;
   char buf[65536];
   for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw_errno("read", path, errno);
+      throw_errno("read", name, errno);
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));

@@ -32,6 +32,7 @@ class Fd {
 
 Fd open_read(const std::string& path);
 std::string read_file(const std::string& path);
+std::string read_fd(int fd, const std::string& name);
 void write_all(int fd, const void* data, size_t size, const std::string& path);
 void fsync_path(const std::string& dir);
 void fsync_fd(int fd, const std::string& path);
