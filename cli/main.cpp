@@ -9,9 +9,10 @@
 
 using namespace mlops;
 
-static int fail(cli::Env& env, int code, const std::string& message, const std::string& hint) {
+static int fail(cli::Env& env, int code, const std::string& message, const std::string& hint,
+                const std::string& detail = {}) {
   std::string prefix = env.color_err() ? "\033[31mmlops: error:\033[0m " : "mlops: error: ";
-  env.err << prefix << message << (hint.empty() ? "" : " [" + hint + "]") << "\n";
+  env.err << prefix << message << (hint.empty() ? "" : " [" + hint + "]") << "\n" << detail;
   return code;
 }
 
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
     CLI::App* at = cli::selected_command(app);
     return fail(env, 2, cli::usage_message(e, *at), "see '" + cli::command_name(at) + " --help'");
   } catch (const util::Error& e) {
-    return fail(env, static_cast<int>(e.code()), e.what(), e.hint());
+    return fail(env, static_cast<int>(e.code()), e.what(), e.hint(), e.detail());
   } catch (const std::exception& e) {
     return fail(env, 1, std::string("internal error: ") + e.what(), "please report this");
   }

@@ -23,15 +23,18 @@ enum class Exit : int {
 
 class Error : public std::runtime_error {
  public:
-  Error(Exit code, const std::string& message, std::string hint = {})
-      : std::runtime_error(message), code_(code), hint_(std::move(hint)) {}
+  Error(Exit code, const std::string& message, std::string hint = {}, std::string detail = {})
+      : std::runtime_error(message), code_(code), hint_(std::move(hint)), detail_(std::move(detail)) {}
   Exit code() const { return code_; }
   // Shown after the message in brackets, e.g. "did you mean 'churn'?".
   const std::string& hint() const { return hint_; }
+  // Lines shown under the message, e.g. the offending manifest line and a caret.
+  const std::string& detail() const { return detail_; }
 
  private:
   Exit code_;
   std::string hint_;
+  std::string detail_;
 };
 
 // "cannot <action> '<path>': <strerror>", with the exit code chosen from errno.
