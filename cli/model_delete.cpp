@@ -17,18 +17,17 @@ struct DeleteOptions {
 int run(const DeleteOptions& o, Env& env) {
   auto ref = store::parse_model_ref(o.ref);
   auto removed = env.store().registry().remove(ref, env.actor(), env.clock.now_ms());
-  if (structured_output(env)) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& v : removed) items.push_back(version_json(v));
-    print_document(env, document("ModelDeletion", {{"items", items}}));
-  } else if (env.global.output == "name") {
-    for (const auto& v : removed) env.out << "model/" << version_id(v) << "\n";
-  } else if (ref.kind == store::ModelRef::Kind::name) {
-    print_mutation(env, "model/" + ref.name + " deleted (" + std::to_string(removed.size()) +
-                            (removed.size() == 1 ? " version)" : " versions)"));
-  } else {
-    for (const auto& v : removed) print_mutation(env, "model/" + version_id(v) + " deleted");
+  nlohmann::json items = nlohmann::json::array();
+  std::vector<std::string> names, lines;
+  for (const auto& v : removed) {
+    items.push_back(version_json(v));
+    names.push_back("model/" + version_id(v));
+    lines.push_back(names.back() + " deleted");
   }
+  if (ref.kind == store::ModelRef::Kind::name)
+    lines = {"model/" + ref.name + " deleted (" + std::to_string(removed.size()) +
+             (removed.size() == 1 ? " version)" : " versions)")};
+  print_result(env, document("ModelDeletion", {{"items", items}}), names, lines);
   return 0;
 }
 

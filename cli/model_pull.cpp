@@ -19,15 +19,10 @@ struct PullOptions {
 int run(const PullOptions& o, Env& env) {
   auto ref = store::parse_model_ref(o.ref);
   auto result = env.store().pull(ref, o.dir, o.force);
-  if (structured_output(env)) {
-    auto body = version_json(result.version);
-    body["path"] = result.path;
-    print_document(env, document("ModelPull", body));
-  } else if (env.global.output == "name") {
-    env.out << "model/" << version_id(result.version) << "\n";
-  } else {
-    print_mutation(env, "model/" + version_id(result.version) + " pulled to " + result.path);
-  }
+  auto body = version_json(result.version);
+  body["path"] = result.path;
+  std::string name = "model/" + version_id(result.version);
+  print_result(env, document("ModelPull", body), {name}, {name + " pulled to " + result.path});
   return 0;
 }
 

@@ -41,12 +41,8 @@ int run(const PushOptions& o, Env& env) {
   req.actor = env.actor();
   req.now_ms = env.clock.now_ms();
   store::ModelVersion v = env.store().push(req);
-  if (structured_output(env))
-    print_document(env, document("ModelVersion", version_json(v)));
-  else if (env.global.output == "name")
-    env.out << "model/" << version_id(v) << "\n";
-  else
-    print_mutation(env, "model/" + version_id(v) + " sha256:" + v.digest);
+  std::string name = "model/" + version_id(v);
+  print_result(env, document("ModelVersion", version_json(v)), {name}, {name + " sha256:" + v.digest});
   return 0;
 }
 

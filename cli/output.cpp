@@ -114,4 +114,15 @@ void print_mutation(Env& env, const std::string& line) {
   if (!env.global.quiet) env.out << line << "\n";
 }
 
+void print_result(Env& env, const json& doc, const std::vector<std::string>& names,
+                  const std::vector<std::string>& lines) {
+  if (structured_output(env)) {
+    print_document(env, doc);
+  } else if (env.global.output == "name") {
+    for (const auto& n : names) env.out << n << "\n";
+  } else {
+    for (const auto& l : lines) print_mutation(env, l);
+  }
+}
+
 }  // namespace mlops::cli

@@ -42,6 +42,11 @@ void print_fields(Env& env, const std::vector<std::pair<std::string, std::string
 // The line a mutation prints on stdout ("model/churn:3 pushed"), silent with -q.
 void print_mutation(Env& env, const std::string& line);
 
+// A command's result in whichever face -o asks for: `doc` for json/yaml, `names` for name, and the
+// mutation `lines` ("kind/name verb") otherwise.
+void print_result(Env& env, const nlohmann::json& doc, const std::vector<std::string>& names,
+                  const std::vector<std::string>& lines);
+
 std::string to_yaml(const nlohmann::json& value);
 
 }  // namespace mlops::cli

@@ -14,6 +14,7 @@ const std::vector<GroupSpec>& command_groups() {
   static const std::vector<GroupSpec> groups = {
       {"model", "push, pull, list and promote model versions"},
       {"model alias", "move named pointers such as prod and candidate"},
+      {"pipeline", "upload, list and download versioned pipeline bundles"},
       {"store", "check and maintain the local store"},
   };
   return groups;
@@ -29,6 +30,12 @@ const std::vector<CommandSpec>& command_table() {
       {"model delete", "delete a model version, or a whole model", Needs::store, setup_model_delete},
       {"model history", "show a model's pushes, alias moves and deletions", Needs::store, setup_model_history},
       {"model alias set", "point an alias at a version", Needs::store, setup_model_alias_set},
+      {"pipeline upload", "validate and store a pipeline directory as a new version", Needs::store_create,
+       setup_pipeline_upload},
+      {"pipeline list", "list pipeline versions", Needs::store, setup_pipeline_list},
+      {"pipeline show", "show one pipeline version: engine, args and steps", Needs::store, setup_pipeline_show},
+      {"pipeline download", "unpack a pipeline version into a new directory", Needs::store, setup_pipeline_download},
+      {"pipeline delete", "delete a pipeline version, or a whole pipeline", Needs::store, setup_pipeline_delete},
       {"store fsck", "re-hash every blob and check every version", Needs::store, setup_store_fsck},
       {"store gc", "remove blobs no version uses", Needs::store, setup_store_gc},
       {"store du", "show disk usage by model", Needs::store, setup_store_du},

@@ -39,7 +39,9 @@ int run(const FsckOptions&, Env& env) {
     if (!p.detail.empty()) line += ": " + p.detail;
     if (!p.used_by.empty()) {
       line += " (used by ";
-      for (size_t i = 0; i < p.used_by.size(); ++i) line += (i ? ", model/" : "model/") + p.used_by[i];
+      // Model users are NAME:VERSION; other users carry their kind already ("pipeline/NAME:VERSION").
+      for (size_t i = 0; i < p.used_by.size(); ++i)
+        line += (i ? ", " : "") + (p.used_by[i].find('/') == std::string::npos ? "model/" + p.used_by[i] : p.used_by[i]);
       line += ")";
     }
     env.out << line << "\n";

@@ -21,7 +21,14 @@ _mlops() {
   done
   local subs="" flags=""
   case "${path# }" in
-    "") subs="init model store" ;;
+    "") subs="init model pipeline store" ;;
+    pipeline) subs="upload list show download delete" ;;
+    "pipeline upload"*) COMPREPLY=($(compgen -d -- "$cur")) ;;
+    "pipeline list"* | "pipeline show"* | "pipeline download"* | "pipeline delete"*)
+      flags="-d --dir"
+      local pipes
+      pipes=$(mlops pipeline list -o name 2>/dev/null | sed 's|^pipeline/||')
+      COMPREPLY=($(compgen -W "$pipes $(printf '%s\n' $pipes | cut -d: -f1 | sort -u)" -- "$cur")) ;;
     model) subs="push list show pull delete history alias" ;;
     "model alias") subs="set" ;;
     store) subs="fsck gc du" ;;

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <iterator>
+
 #include "util/error.hpp"
 
 namespace mlops::store {
@@ -160,7 +162,36 @@ CREATE TABLE model_events(
   actor TEXT NOT NULL);
 CREATE INDEX model_events_by_model ON model_events(model, id);
 )sql",
+    // 2: pipelines, versioned bundles (a deterministic tar blob each).
+    R"sql(
+CREATE TABLE pipelines(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  next_version INTEGER NOT NULL DEFAULT 1,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE pipeline_versions(
+  pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  engine TEXT NOT NULL,
+  files INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  summary TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY(pipeline_id, version));
+CREATE INDEX pipeline_versions_by_digest ON pipeline_versions(digest);
+)sql",
 };
+static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
+
+std::vector<std::pair<std::string, std::string>> other_blob_roots(Catalog& catalog) {
+  std::vector<std::pair<std::string, std::string>> out;
+  Stmt s(catalog.handle(),
+         "SELECT v.digest, p.name, v.version FROM pipeline_versions v JOIN pipelines p ON p.id = v.pipeline_id");
+  while (s.step()) out.emplace_back(s.text(0), "pipeline/" + s.text(1) + ":" + std::to_string(s.integer(2)));
+  return out;
+}
 
 void Catalog::migrate() {
   exec("PRAGMA journal_mode=WAL");

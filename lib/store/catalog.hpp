@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mlops::store {
 
@@ -38,7 +40,7 @@ class Stmt {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens the catalog at `path`. With create=false a missing file is a not-found error. A catalog
   // from a newer mlops is refused before anything is written.
@@ -70,6 +72,10 @@ class Catalog {
   sqlite3* db_ = nullptr;
   std::string path_;
 };
+
+// Blobs the catalog references outside the model registry (pipeline bundles), as digest and the
+// name of what uses it ("pipeline/NAME:VERSION"), so gc keeps them and fsck checks them.
+std::vector<std::pair<std::string, std::string>> other_blob_roots(Catalog& catalog);
 
 // Throws the util::Error for a failed SQLite call.
 [[noreturn]] void throw_sqlite(sqlite3* db, const std::string& what);

@@ -68,6 +68,7 @@ FsckReport fsck(Store& store, unsigned threads) {
       report.problems.push_back({"malformed", v.digest, e.what(), {id}});
     }
   }
+  for (const auto& [hex, user] : other_blob_roots(store.catalog())) users[hex].push_back(user);
   for (const auto& [hex, actual] : corrupt) {
     auto it = users.find(hex);
     std::string detail = actual.rfind("unreadable", 0) == 0 ? actual : "content hashes to sha256:" + actual;

@@ -59,6 +59,7 @@ GcReport gc(Store& store, bool dry_run) {
   GcReport report;
   std::set<std::string> live;
   for (const auto& [name, set] : reachable_by_model(store, nullptr)) live.insert(set.begin(), set.end());
+  for (const auto& [hex, user] : other_blob_roots(store.catalog())) live.insert(hex);
   store.blobs().for_each([&](const BlobInfo& b) {
     if (live.count(b.hex)) return;
     report.removed.push_back(b);
@@ -96,6 +97,7 @@ DiskUsage disk_usage(Store& store) {
       live.insert(hex);
     }
   }
+  for (const auto& [hex, user] : other_blob_roots(store.catalog())) live.insert(hex);
   for (const auto& [hex, size] : on_disk)
     if (!live.count(hex)) du.unreferenced_bytes += size;
   for (const char* f : {"/catalog.db", "/catalog.db-wal", "/catalog.db-shm"}) {

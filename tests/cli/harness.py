@@ -127,6 +127,16 @@ class MlopsTest(unittest.TestCase):
             db.close()
         return snap, rows
 
+    def expect_file(self, path, text):
+        """Compare with (or, with MLOPS_UPDATE_GOLDEN=1, rewrite) a file of expected output."""
+        if UPDATE:
+            with open(path, "w") as f:
+                f.write(text)
+            return
+        self.assertTrue(os.path.exists(path), f"missing {path}: run with MLOPS_UPDATE_GOLDEN=1")
+        with open(path) as f:
+            self.assertEqual(text, f.read(), f"{path} differs (MLOPS_UPDATE_GOLDEN=1 rewrites it)")
+
     def golden(self, name, text):
         path = os.path.join(GOLDEN, name)
         if UPDATE:

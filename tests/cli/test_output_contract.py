@@ -35,6 +35,13 @@ class OutputContract(harness.MlopsTest):
         self.check("store", "fsck", kind="FsckReport")
         self.check("model", "delete", "t", kind="ModelDeletion")
         self.check("store", "gc", kind="GcReport")
+        self.write("p/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: p}\n"
+                                      "spec: {engine: process, args: [{name: a, default: x}], steps: [{name: s, run: [true]}]}\n")
+        self.check("pipeline", "upload", self.path("p"), kind="PipelineVersion")
+        self.check("pipeline", "list", kind="PipelineVersionList")
+        self.check("pipeline", "show", "p", kind="PipelineVersion")
+        self.check("pipeline", "download", "p", "-d", self.path("pd"), kind="PipelineDownload")
+        self.check("pipeline", "delete", "p", kind="PipelineDeletion")
         os.unlink(self.blob_path("sha256:" + harness.sha256_file(self.path("m.bin"))))
         doc = self.check("store", "fsck", kind="FsckReport", code=4)
         self.assertFalse(doc["ok"])

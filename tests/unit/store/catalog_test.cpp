@@ -61,3 +61,16 @@ TEST_CASE("an uncommitted transaction rolls back") {
   s.step();
   CHECK(s.integer(0) == 0);
 }
+
+TEST_CASE("a version 1 catalog is migrated to the current schema") {
+  mlops::testing::TempDir dir;
+  {
+    Catalog c(dir / "catalog.db", true);
+    c.exec("DROP TABLE pipeline_versions; DROP TABLE pipelines; PRAGMA user_version=1");
+  }
+  Catalog c(dir / "catalog.db", false);
+  CHECK(c.schema_version() == Catalog::kSchemaVersion);
+  Stmt s(c.handle(), "SELECT count(*) FROM pipelines");
+  REQUIRE(s.step());
+  CHECK(s.integer(0) == 0);
+}

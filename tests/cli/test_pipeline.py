@@ -1,0 +1,181 @@
+"""Pipelines: upload, list, show, download, delete; deterministic bundles; the bad-manifest corpus."""
+import glob
+import json
+import os
+import shutil
+import subprocess
+import textwrap
+
+import harness
+
+CORPUS = os.path.join(harness.SOURCE_DIR, "tests", "manifests", "pipeline")
+SCHEMA = os.path.join(harness.SOURCE_DIR, "schemas", "pipeline.schema.json")
+# Debian's python3-jsonschema and python3-yaml (scripts/setup installs them) live with the system Python.
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+PIPELINE = textwrap.dedent("""\
+    apiVersion: mlops/v1
+    kind: Pipeline
+    metadata:
+      name: kmeans-train
+      description: KMeans on a CSV
+    spec:
+      engine: python
+      produces: true
+      args:
+        - name: k
+          type: int
+          default: 3
+      steps:
+        - name: fit
+          run: [python3, fit.py, --k, "3"]
+          after: [prepare]
+        - name: prepare
+          run: python3 prepare.py
+    """)
+
+
+def schema_verdicts(paths):
+    """{path: None or error} from the real JSON Schema validator."""
+    program = textwrap.dedent("""\
+        import json, sys, yaml, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        validator = jsonschema.Draft202012Validator(schema)
+        out = {}
+        for path in sys.argv[2:]:
+            try:
+                docs = [d for d in yaml.safe_load_all(open(path)) if d is not None]
+            except yaml.YAMLError as e:
+                out[path] = "yaml: " + str(e).splitlines()[0]
+                continue
+            if len(docs) != 1:
+                out[path] = None if docs else "empty"
+                if docs:
+                    errors = list(validator.iter_errors(docs[0]))
+                    out[path] = errors[0].message if errors else None
+                continue
+            errors = list(validator.iter_errors(docs[0]))
+            out[path] = errors[0].message if errors else None
+        print(json.dumps(out))
+        """)
+    p = subprocess.run([SYSTEM_PYTHON, "-c", program, SCHEMA] + paths, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise AssertionError("the JSON Schema check needs Debian's python3-jsonschema and python3-yaml: " + p.stderr)
+    return json.loads(p.stdout)
+
+
+class Pipelines(harness.MlopsTest):
+    def make(self, rel="p", manifest=PIPELINE):
+        self.write(f"{rel}/pipeline.yaml", manifest)
+        self.write(f"{rel}/fit.py", "print('fit')\n")
+        self.write(f"{rel}/prepare.py", "print('prepare')\n")
+        self.write(f"{rel}/lib/util.py", "X = 1\n")
+        return self.path(rel)
+
+    def test_upload_versions_and_unchanged(self):
+        d = self.make()
+        out = self.ok("pipeline", "upload", d)
+        self.assertRegex(out, r"^pipeline/kmeans-train:1 uploaded sha256:[0-9a-f]{64}\n$")
+        self.assertRegex(self.ok("pipeline", "upload", d), r"^pipeline/kmeans-train:1 unchanged sha256:")
+        self.write("p/fit.py", "print('fit v2')\n")
+        self.assertRegex(self.ok("pipeline", "upload", d), r"^pipeline/kmeans-train:2 uploaded sha256:")
+        self.assertEqual(self.ok("pipeline", "list", "-o", "name"), "pipeline/kmeans-train:1\npipeline/kmeans-train:2\n")
+
+    def test_same_content_same_digest_anywhere(self):
+        # Two checkouts that differ in times, permissions and location, as on two machines.
+        a = self.make("a")
+        b = self.make("b")
+        os.chmod(os.path.join(b, "fit.py"), 0o600)
+        os.utime(os.path.join(b, "prepare.py"), (1, 1))
+        da = json.loads(self.ok("pipeline", "upload", a, "-o", "json"))["digest"]
+        other = os.path.join(self.tmp, "other")
+        db = json.loads(self.run_mlops("--store", other, "pipeline", "upload", b, "-o", "json", store=False).out)["digest"]
+        self.assertEqual(da, db)
+
+    def test_mlopsignore(self):
+        d = self.make()
+        self.write("p/.mlopsignore", "*.log\n__pycache__/\n")
+        self.write("p/debug.log", "noise")
+        self.write("p/__pycache__/fit.pyc", "bytecode")
+        doc = json.loads(self.ok("pipeline", "upload", d, "-o", "json"))
+        self.assertEqual(doc["files"], 5)  # pipeline.yaml, .mlopsignore, fit.py, prepare.py, lib/util.py
+        self.ok("pipeline", "download", "kmeans-train", "-d", self.path("out"))
+        self.assertEqual(sorted(os.listdir(self.path("out"))), [".mlopsignore", "fit.py", "lib", "pipeline.yaml", "prepare.py"])
+
+    def test_show_download_delete(self):
+        self.ok("pipeline", "upload", self.make())
+        shown = self.ok("pipeline", "show", "kmeans-train:1")
+        self.assertIn("Engine:       python\n", shown)
+        self.assertIn("  k (int) = 3\n", shown)
+        self.assertIn("  prepare: /bin/sh -c python3 prepare.py\n  fit: python3 fit.py --k 3  (after prepare)\n", shown)
+        doc = json.loads(self.ok("pipeline", "show", "kmeans-train", "-o", "json"))
+        self.assertEqual([s["name"] for s in doc["steps"]], ["prepare", "fit"], "steps come in execution order")
+        self.assertEqual(self.ok("pipeline", "download", "kmeans-train", cwd=self.tmp),
+                         "pipeline/kmeans-train:1 downloaded to kmeans-train\n")
+        self.assertEqual(harness.tree_snapshot(self.path("kmeans-train")).keys(), harness.tree_snapshot(self.path("p")).keys())
+        err = self.fails(1, "pipeline", "download", "kmeans-train", cwd=self.tmp)
+        self.assertEqual(err, "mlops: error: cannot unpack into 'kmeans-train': it already exists\n")
+        self.assertEqual(self.fails(3, "pipeline", "show", "kmeans-trian"),
+                         "mlops: error: no pipeline named 'kmeans-trian' [did you mean 'kmeans-train'?]\n")
+        self.assertEqual(self.fails(3, "pipeline", "show", "kmeans-train:4"),
+                         "mlops: error: pipeline 'kmeans-train' has no version 4\n")
+        self.assertEqual(self.ok("pipeline", "delete", "kmeans-train"), "pipeline/kmeans-train:1 deleted\n")
+        self.assertEqual(self.run_mlops("pipeline", "list").err, "no pipelines found\n")
+
+    def test_gc_keeps_and_fsck_checks_pipeline_bundles(self):
+        digest = json.loads(self.ok("pipeline", "upload", self.make(), "-o", "json"))["digest"]
+        self.ok("store", "gc")
+        self.assertTrue(os.path.exists(self.blob_path(digest)))
+        os.chmod(self.blob_path(digest), 0o644)
+        with open(self.blob_path(digest), "r+b") as f:
+            f.write(b"X")
+        r = self.run_mlops("store", "fsck")
+        self.assertEqual(r.code, 4)
+        self.assertIn("(used by pipeline/kmeans-train:1)", r.out)
+        self.fails(4, "pipeline", "download", "kmeans-train", "-d", self.path("out"))
+        self.assertFalse(os.path.exists(self.path("out")))
+
+    def test_missing_manifest(self):
+        os.makedirs(self.path("empty"))
+        self.assertEqual(self.fails(3, "pipeline", "upload", self.path("empty")),
+                         f"mlops: error: cannot read '{self.path('empty')}/pipeline.yaml': no such file or directory\n")
+
+    def test_bad_manifest_corpus(self):
+        bad = sorted(glob.glob(os.path.join(CORPUS, "bad", "*.yaml")))
+        self.assertGreaterEqual(len(bad), 30)
+        verdicts = schema_verdicts(bad)
+        self.ok("init")
+        before = self.store_state()
+        for path in bad:
+            name = os.path.basename(path)[:-5]
+            with self.subTest(manifest=name):
+                work = self.path("corpus", name)
+                os.makedirs(work)
+                shutil.copy(path, os.path.join(work, "pipeline.yaml"))
+                r = self.run_mlops("pipeline", "upload", name, cwd=self.path("corpus"))
+                self.assertEqual(r.code, 2, r.err)
+                self.expect_file(path[:-5] + ".err", r.err.replace(self.path("corpus") + "/", ""))
+                with open(path) as f:
+                    expected = f.readline().strip()
+                self.assertIn(expected, ("# schema: rejects", "# schema: accepts"))
+                if expected == "# schema: rejects":
+                    self.assertIsNotNone(verdicts[path], "the JSON Schema should reject this too")
+                else:
+                    self.assertIsNone(verdicts[path], "only mlops' own checks can catch this")
+        self.assertEqual(self.store_state(), before, "bad manifests change nothing")
+
+    def test_good_manifests_pass_both_validators(self):
+        good = sorted(glob.glob(os.path.join(CORPUS, "good", "*.yaml")) +
+                      glob.glob(os.path.join(harness.SOURCE_DIR, "examples", "pipelines", "*", "pipeline.yaml")))
+        self.assertGreater(len(good), 0)
+        for path, verdict in schema_verdicts(good).items():
+            self.assertIsNone(verdict, path)
+        for path in good:
+            work = self.path("good", os.path.basename(os.path.dirname(path)) + os.path.basename(path))
+            shutil.copytree(os.path.dirname(path), work) if path.endswith("/pipeline.yaml") else \
+                (os.makedirs(work), shutil.copy(path, os.path.join(work, "pipeline.yaml")))
+            self.ok("pipeline", "upload", work)
+
+
+if __name__ == "__main__":
+    harness.main()
