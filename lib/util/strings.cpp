@@ -27,6 +27,7 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   size_t best_distance = std::max<size_t>(1, name.size() / 3) + 1;
   for (const auto& c : candidates) {
     size_t d = edit_distance(name, c);
+    if (d >= name.size() || d >= c.size()) continue;  // rewriting the whole word is not a typo
     if (d < best_distance || (d == best_distance && !best.empty() && c < best)) {
       if (d < best_distance) best_distance = d;
       best = c;

@@ -9,6 +9,7 @@ TEST_CASE("did_you_mean suggests close names only") {
   CHECK(did_you_mean("modle", {"init", "model", "store"}) == "model");
   CHECK(did_you_mean("xyz", {"churn", "fraud"}) == "");
   CHECK(did_you_mean("x", {}) == "");
+  CHECK(did_you_mean("b", {"a"}) == "");
 }
 
 TEST_CASE("edit_distance counts a swap of neighbours as one edit") {

@@ -1,0 +1,348 @@
+#include "ion/manifest.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <set>
+
+#include "schedule/cron.hpp"
+#include "store/model_ref.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+namespace mlops::ion {
+
+using manifest::Value;
+using nlohmann::json;
+
+namespace {
+
+bool identifier(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
+}
+
+std::map<std::string, std::string> string_map(const Value& v) {
+  std::map<std::string, std::string> out;
+  for (const auto& [k, item] : v.entries()) out[k] = item.as_string();
+  return out;
+}
+
+// Runs a check that throws a plain usage error and re-throws it located at `at`.
+template <typename F>
+auto located(const Value& at, F&& f) {
+  try {
+    return f();
+  } catch (const util::Error& e) {
+    at.fail(e.what(), e.hint());
+  }
+}
+
+Schedule parse_schedule(const Value& v) {
+  v.only_keys({"cron", "timezone", "every", "on", "alert"});
+  Schedule s;
+  int kinds = v.has("cron") + v.has("every") + v.has("on");
+  if (kinds != 1) v.fail("a schedule needs exactly one of 'cron', 'every' or 'on'");
+  if (v.has("cron")) {
+    Value c = v.at("cron");
+    s.kind = "cron";
+    s.cron = c.as_string();
+    located(c, [&] { return schedule::parse_cron(s.cron); });
+    if (v.has("timezone")) {
+      Value tz = v.at("timezone");
+      s.timezone = tz.as_string();
+      if (!schedule::is_time_zone(s.timezone)) {
+        std::string guess = schedule::closest_time_zone(s.timezone);
+        tz.fail("unknown time zone '" + s.timezone + "'", guess.empty() ? "use an IANA name such as Europe/Berlin"
+                                                                       : "did you mean '" + guess + "'?");
+      }
+    }
+  } else if (v.has("every")) {
+    Value e = v.at("every");
+    s.kind = "every";
+    s.every = e.as_string();
+    s.every_seconds = located(e, [&] { return schedule::parse_duration(s.every); });
+  } else {
+    s.kind = v.at("on").as_choice({"model", "alert"});
+    if (v.has("alert")) {
+      if (s.kind != "alert") v.at("alert").fail("'alert' goes with 'on: alert'");
+      s.alert = v.at("alert").as_string();
+    }
+  }
+  if (v.has("timezone") && s.kind != "cron") v.at("timezone").fail("'timezone' goes with 'cron'");
+  return s;
+}
+
+Placement parse_placement(const Value& v) {
+  v.only_keys({"agent", "selector"});
+  Placement p;
+  if (v.has("agent") == v.has("selector")) v.fail("a placement needs exactly one of 'agent' or 'selector'");
+  if (v.has("agent")) p.agent = v.at("agent").as_string();
+  if (v.has("selector")) {
+    p.selector = string_map(v.at("selector"));
+    if (p.selector.empty()) v.at("selector").fail("a selector needs at least one label");
+  }
+  return p;
+}
+
+Policy parse_policy(const Value& v) {
+  Policy p;
+  p.type = v.at("type").as_choice({"auto", "gate", "approval"});
+  if (p.type == "auto") v.only_keys({"type"});
+  if (p.type == "gate") {
+    v.only_keys({"type", "conditions"});
+    auto items = v.at("conditions").items();
+    if (items.empty()) v.at("conditions").fail("a gate needs at least one condition");
+    for (const auto& c : items) {
+      c.only_keys({"metric", "health", "op", "value"});
+      if (c.has("metric") == c.has("health")) c.fail("a condition needs exactly one of 'metric' or 'health'");
+      Condition cond;
+      cond.source = c.has("metric") ? "metric" : "health";
+      cond.name = c.at(cond.source).as_string();
+      cond.op = c.at("op").as_choice({">", ">=", "<", "<=", "==", "!="});
+      cond.value = c.at("value").as_number();
+      p.conditions.push_back(cond);
+    }
+  }
+  if (p.type == "approval") {
+    v.only_keys({"type", "approvers", "quorum", "requesterCannotApprove", "expires"});
+    Value approvers = v.at("approvers");
+    std::set<std::string> seen;
+    for (const auto& a : approvers.items()) {
+      std::string who = a.as_string();
+      if (who.empty()) a.fail("an approver cannot be empty");
+      if (!seen.insert(who).second) a.fail("approver '" + who + "' is listed twice");
+      p.approvers.push_back(who);
+    }
+    if (p.approvers.empty()) approvers.fail("an approval policy needs at least one approver");
+    if (v.has("quorum")) {
+      Value q = v.at("quorum");
+      p.quorum = q.as_int();
+      if (p.quorum < 1 || p.quorum > static_cast<int64_t>(p.approvers.size()))
+        q.fail("quorum must be between 1 and the number of approvers (" + std::to_string(p.approvers.size()) + ")");
+    }
+    if (v.has("requesterCannotApprove")) p.requester_cannot_approve = v.at("requesterCannotApprove").as_bool();
+    if (v.has("expires")) {
+      Value e = v.at("expires");
+      p.expires = e.as_string();
+      p.expires_seconds = located(e, [&] { return schedule::parse_duration(p.expires); });
+    }
+  }
+  return p;
+}
+
+Node parse_node(const Value& v) {
+  v.only_keys({"name", "description", "pipeline", "policy", "placement", "schedule", "args", "mode"});
+  Node n;
+  Value name = v.at("name");
+  n.name = name.as_string();
+  if (!identifier(n.name)) name.fail("node name '" + n.name + "' must be a letter or '_' followed by letters, digits, '_' or '-'");
+  if (v.has("description")) n.description = v.at("description").as_string();
+  if (v.has("pipeline") == v.has("policy")) v.fail("node '" + n.name + "' needs exactly one of 'pipeline' or 'policy'");
+  if (v.has("policy")) {
+    for (const char* field : {"placement", "schedule", "args", "mode"})
+      if (v.has(field)) v.at(field).fail(std::string("'") + field + "' is for pipeline nodes; '" + n.name + "' is a policy");
+    n.policy = parse_policy(v.at("policy"));
+    return n;
+  }
+  Value pipeline = v.at("pipeline");
+  n.pipeline = pipeline.as_string();
+  n.pipeline_at = pipeline;
+  auto ref = located(pipeline, [&] { return store::parse_model_ref(n.pipeline); });
+  if (ref.kind != store::ModelRef::Kind::name && ref.kind != store::ModelRef::Kind::version)
+    pipeline.fail("pipeline reference '" + n.pipeline + "' must be NAME or NAME:VERSION");
+  if (v.has("placement")) n.placement = parse_placement(v.at("placement"));
+  if (v.has("schedule")) n.schedule = parse_schedule(v.at("schedule"));
+  if (v.has("args"))
+    for (const auto& [k, item] : v.at("args").entries()) {
+      n.args[k] = item.as_string();
+      n.args_at.emplace(k, item);
+    }
+  if (v.has("mode")) n.mode = v.at("mode").as_choice({"batch", "service"});
+  return n;
+}
+
+// A cycle fires itself instantly when nothing on it waits: every pipeline node runs 'on: model' and
+// no policy asks a person.
+bool waits(const Node& n) {
+  if (n.policy) return n.policy->type == "approval";
+  return n.schedule.kind != "model";
+}
+
+void check_cycles(const IonManifest& ion) {
+  std::map<std::string, std::vector<const Edge*>> out;
+  for (const auto& e : ion.edges) out[e.from].push_back(&e);
+  std::map<std::string, int> state;
+  std::vector<const Node*> path;
+  std::function<void(const Node&)> visit = [&](const Node& n) {
+    state[n.name] = 1;
+    path.push_back(&n);
+    for (const Edge* e : out[n.name]) {
+      const Node* next = ion.find(e->to);
+      if (state[next->name] == 1) {
+        auto start = std::find(path.begin(), path.end(), next);
+        bool waiting = std::any_of(start, path.end(), [](const Node* p) { return waits(*p); });
+        if (!waiting) {
+          std::string cycle;
+          for (auto it = start; it != path.end(); ++it) cycle += (*it)->name + " -> ";
+          e->at->fail("cycle " + cycle + next->name + " would fire itself instantly",
+                      "give a node on it a cron or every schedule, or route it through an approval policy");
+        }
+      } else if (state[next->name] == 0) {
+        visit(*next);
+      }
+    }
+    path.pop_back();
+    state[n.name] = 2;
+  };
+  for (const auto& n : ion.nodes)
+    if (state[n.name] == 0) visit(n);
+}
+
+}  // namespace
+
+const Node* IonManifest::find(const std::string& node) const {
+  for (const auto& n : nodes)
+    if (n.name == node) return &n;
+  return nullptr;
+}
+
+IonManifest parse_ion(const Value& doc) {
+  doc.only_keys({"apiVersion", "kind", "metadata", "spec"});
+  doc.at("apiVersion").as_choice({"mlops/v1"});
+  doc.at("kind").as_choice({"ION"});
+  IonManifest ion;
+  ion.at = doc;
+  Value meta = doc.at("metadata");
+  meta.only_keys({"name", "description"});
+  Value name = meta.at("name");
+  ion.name = name.as_string();
+  located(name, [&] {
+    store::validate_model_name(ion.name);
+    return 0;
+  });
+  if (meta.has("description")) ion.description = meta.at("description").as_string();
+
+  Value spec = doc.at("spec");
+  spec.only_keys({"nodes", "edges"});
+  auto node_values = spec.at("nodes").items();
+  if (node_values.empty()) spec.at("nodes").fail("an ION needs at least one node");
+  std::vector<std::string> names;
+  for (const auto& v : node_values) {
+    Node n = parse_node(v);
+    if (std::find(names.begin(), names.end(), n.name) != names.end()) v.at("name").fail("duplicate node '" + n.name + "'");
+    names.push_back(n.name);
+    ion.nodes.push_back(std::move(n));
+  }
+  if (spec.has("edges")) {
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const auto& v : spec.at("edges").items()) {
+      v.only_keys({"from", "to"});
+      Edge e;
+      e.at = v;
+      for (auto* end : {&e.from, &e.to}) {
+        Value field = v.at(end == &e.from ? "from" : "to");
+        *end = field.as_string();
+        if (!ion.find(*end)) {
+          std::string guess = util::did_you_mean(*end, names);
+          field.fail("edge " + std::string(end == &e.from ? "from" : "to") + " unknown node '" + *end + "'",
+                     guess.empty() ? "" : "did you mean '" + guess + "'?");
+        }
+      }
+      if (e.from == e.to) v.fail("node '" + e.from + "' cannot send a model to itself");
+      if (!seen.insert({e.from, e.to}).second) v.fail("duplicate edge " + e.from + " -> " + e.to);
+      ion.edges.push_back(std::move(e));
+    }
+  }
+  // 'on: model' needs a model to arrive.
+  for (size_t i = 0; i < ion.nodes.size(); ++i) {
+    const Node& n = ion.nodes[i];
+    if (n.schedule.kind != "model") continue;
+    bool inbound = std::any_of(ion.edges.begin(), ion.edges.end(), [&](const Edge& e) { return e.to == n.name; });
+    if (!inbound) node_values[i].at("schedule").fail("node '" + n.name + "' runs on: model, but no edge brings it one");
+  }
+  check_cycles(ion);
+  return ion;
+}
+
+std::string describe(const Schedule& s) {
+  if (s.kind == "cron") return "cron " + s.cron + " (" + s.timezone + ")";
+  if (s.kind == "every") return "every " + s.every;
+  if (s.kind == "model") return "on model";
+  if (s.kind == "alert") return s.alert.empty() ? "on alert" : "on alert " + s.alert;
+  return "manual";
+}
+
+std::string describe(const Policy& p) {
+  if (p.type == "gate") {
+    std::string out;
+    for (const auto& c : p.conditions)
+      out += (out.empty() ? "" : " and ") + c.source + " " + c.name + " " + c.op + " " + util::format_number(c.value);
+    return "gate " + out;
+  }
+  if (p.type == "approval") {
+    std::string who;
+    for (const auto& a : p.approvers) who += (who.empty() ? "" : ", ") + a;
+    std::string out = "approval by " + who;
+    if (p.quorum > 1) out += " (quorum " + std::to_string(p.quorum) + ")";
+    if (!p.expires.empty()) out += ", expires " + p.expires;
+    return out;
+  }
+  return "auto";
+}
+
+std::string describe(const Placement& p) {
+  if (!p.agent.empty()) return "agent " + p.agent;
+  if (p.selector.empty()) return "local";
+  std::string out;
+  for (const auto& [k, v] : p.selector) out += (out.empty() ? "" : ",") + k + "=" + v;
+  return out;
+}
+
+json to_json(const IonManifest& ion) {
+  json nodes = json::array(), edges = json::array();
+  for (const auto& n : ion.nodes) {
+    json item = {{"name", n.name}};
+    if (!n.description.empty()) item["description"] = n.description;
+    if (n.policy) {
+      const Policy& p = *n.policy;
+      json policy = {{"type", p.type}};
+      if (p.type == "gate") {
+        json conds = json::array();
+        for (const auto& c : p.conditions) conds.push_back({{c.source, c.name}, {"op", c.op}, {"value", c.value}});
+        policy["conditions"] = conds;
+      }
+      if (p.type == "approval") {
+        policy["approvers"] = p.approvers;
+        policy["quorum"] = p.quorum;
+        policy["requesterCannotApprove"] = p.requester_cannot_approve;
+        if (!p.expires.empty()) policy["expires"] = p.expires;
+      }
+      item["policy"] = policy;
+    } else {
+      item["pipeline"] = n.pipeline;
+      json placement = json::object();
+      if (!n.placement.agent.empty()) placement["agent"] = n.placement.agent;
+      if (!n.placement.selector.empty()) placement["selector"] = n.placement.selector;
+      item["placement"] = placement;
+      json schedule = json::object();
+      if (n.schedule.kind == "cron") schedule = {{"cron", n.schedule.cron}, {"timezone", n.schedule.timezone}};
+      if (n.schedule.kind == "every") schedule = {{"every", n.schedule.every}};
+      if (n.schedule.kind == "model") schedule = {{"on", "model"}};
+      if (n.schedule.kind == "alert") {
+        schedule = {{"on", "alert"}};
+        if (!n.schedule.alert.empty()) schedule["alert"] = n.schedule.alert;
+      }
+      item["schedule"] = schedule;
+      item["args"] = n.args;
+      item["mode"] = n.mode;
+    }
+    nodes.push_back(item);
+  }
+  for (const auto& e : ion.edges) edges.push_back({{"from", e.from}, {"to", e.to}});
+  json meta = {{"name", ion.name}};
+  if (!ion.description.empty()) meta["description"] = ion.description;
+  return {{"apiVersion", "mlops/v1"}, {"kind", "ION"}, {"metadata", meta}, {"spec", {{"nodes", nodes}, {"edges", edges}}}};
+}
+
+}  // namespace mlops::ion

@@ -1,0 +1,94 @@
+// kind: ION, the Intelligence Overlay Network: pipeline nodes (what runs where and when), policy
+// nodes (whether a model moves on) and edges carrying models between them.
+//
+// Cycles are allowed, but not one that would fire itself instantly: every cycle needs a node that
+// waits, either a pipeline node on its own schedule (cron or every, or run by hand) or an approval
+// policy. A cycle made only of 'on: model' pipelines and auto or gate policies is refused.
+//
+// schemas/ion.schema.json describes the same shape; this parser adds the checks a schema cannot
+// express and locates every error at file:line:col.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "manifest/document.hpp"
+
+namespace mlops::ion {
+
+struct Schedule {
+  std::string kind = "manual";  // manual, cron, every, model, alert
+  std::string cron;
+  std::string timezone = "UTC";
+  std::string every;
+  int64_t every_seconds = 0;
+  std::string alert;  // for kind alert: only this alert name ("" = any)
+};
+
+struct Placement {
+  std::string agent;                            // a named agent, or
+  std::map<std::string, std::string> selector;  // agents with all these labels; neither: the local agent
+};
+
+struct Condition {
+  std::string source;  // metric or health
+  std::string name;
+  std::string op;  // >, >=, <, <=, ==, !=
+  double value = 0;
+};
+
+struct Policy {
+  std::string type;  // auto, gate, approval
+  std::vector<Condition> conditions;
+  std::vector<std::string> approvers;
+  int64_t quorum = 1;
+  bool requester_cannot_approve = true;
+  std::string expires;
+  int64_t expires_seconds = 0;
+};
+
+struct Node {
+  std::string name;
+  std::string description;
+  std::string pipeline;  // reference; empty for a policy node
+  std::optional<Policy> policy;
+  Placement placement;
+  Schedule schedule;
+  std::map<std::string, std::string> args;
+  std::string mode = "batch";  // batch or service
+  std::optional<manifest::Value> pipeline_at;  // where the reference was written, for later errors
+  std::map<std::string, manifest::Value> args_at;
+};
+
+struct Edge {
+  std::string from, to;
+  std::optional<manifest::Value> at;
+};
+
+struct IonManifest {
+  std::string name;
+  std::string description;
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  std::optional<manifest::Value> at;
+
+  const Node* find(const std::string& node) const;
+};
+
+// Parses and validates one document of kind ION.
+IonManifest parse_ion(const manifest::Value& doc);
+
+// The canonical form: equal manifests give equal JSON, whatever their YAML spelling.
+nlohmann::json to_json(const IonManifest& ion);
+
+// One-line descriptions for tables and graphs: "cron 0 10 * * 2 (Europe/Berlin)", "approval by alice, bob".
+std::string describe(const Schedule& s);
+std::string describe(const Policy& p);
+std::string describe(const Placement& p);
+
+}  // namespace mlops::ion
