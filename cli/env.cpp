@@ -8,8 +8,10 @@
 
 namespace mlops::cli {
 
-Env::Env(std::ostream& out_stream, std::ostream& err_stream, const util::Clock& c, bool out_is_tty, bool err_is_tty)
-    : out(out_stream), err(err_stream), clock(c), out_is_tty_(out_is_tty), err_is_tty_(err_is_tty) {}
+Env::Env(std::istream& in_stream, std::ostream& out_stream, std::ostream& err_stream, const util::Clock& c,
+         bool out_is_tty, bool err_is_tty)
+    : in(in_stream),
+      out(out_stream), err(err_stream), clock(c), out_is_tty_(out_is_tty), err_is_tty_(err_is_tty) {}
 
 Env::~Env() = default;
 

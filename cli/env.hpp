@@ -29,9 +29,11 @@ enum class Needs {
 
 class Env {
  public:
-  Env(std::ostream& out, std::ostream& err, const util::Clock& clock, bool out_is_tty, bool err_is_tty);
+  Env(std::istream& in, std::ostream& out, std::ostream& err, const util::Clock& clock, bool out_is_tty,
+      bool err_is_tty);
   ~Env();
 
+  std::istream& in;  // for '-f -'
   std::ostream& out;
   std::ostream& err;
   const util::Clock& clock;

@@ -19,7 +19,7 @@ static int fail(cli::Env& env, int code, const std::string& message, const std::
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   util::SystemClock clock;
-  cli::Env env(std::cout, std::cerr, clock, ::isatty(1), ::isatty(2));
+  cli::Env env(std::cin, std::cout, std::cerr, clock, ::isatty(1), ::isatty(2));
   CLI::App app{"mlops: operational machine learning from the terminal", "mlops"};
   auto leaves = cli::build_command_tree(app, env.global);
   try {

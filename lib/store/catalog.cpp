@@ -182,6 +182,24 @@ CREATE TABLE pipeline_versions(
   PRIMARY KEY(pipeline_id, version));
 CREATE INDEX pipeline_versions_by_digest ON pipeline_versions(digest);
 )sql",
+    // 3: IONs and every revision applied to them.
+    R"sql(
+CREATE TABLE ions(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  revision INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE ion_revisions(
+  ion_id INTEGER NOT NULL REFERENCES ions(id) ON DELETE CASCADE,
+  revision INTEGER NOT NULL,
+  spec TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  applied_ms INTEGER NOT NULL,
+  applied_by TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  PRIMARY KEY(ion_id, revision));
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
 
