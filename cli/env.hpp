@@ -39,6 +39,9 @@ class Env {
   const util::Clock& clock;
   GlobalOptions global;
   Needs needs = Needs::nothing;
+  // The exit code of an error without a more specific one; diff commands move it off 1, which they
+  // use for "differences found".
+  int generic_error_exit = 1;
 
   std::string store_root() const;
   store::Store& store();

@@ -44,8 +44,9 @@ int main(int argc, char** argv) {
     CLI::App* at = cli::selected_command(app);
     return fail(env, 2, cli::usage_message(e, *at), "see '" + cli::command_name(at) + " --help'");
   } catch (const util::Error& e) {
-    return fail(env, static_cast<int>(e.code()), e.what(), e.hint(), e.detail());
+    int code = e.code() == util::Exit::error ? env.generic_error_exit : static_cast<int>(e.code());
+    return fail(env, code, e.what(), e.hint(), e.detail());
   } catch (const std::exception& e) {
-    return fail(env, 1, std::string("internal error: ") + e.what(), "please report this");
+    return fail(env, env.generic_error_exit, std::string("internal error: ") + e.what(), "please report this");
   }
 }

@@ -14,6 +14,7 @@ const std::vector<GroupSpec>& command_groups() {
   static const std::vector<GroupSpec> groups = {
       {"model", "push, pull, list and promote model versions"},
       {"model alias", "move named pointers such as prod and candidate"},
+      {"ion", "declare what runs where: apply, diff, history and draw ION manifests"},
       {"pipeline", "upload, list and download versioned pipeline bundles"},
       {"store", "check and maintain the local store"},
   };
@@ -30,6 +31,15 @@ const std::vector<CommandSpec>& command_table() {
       {"model delete", "delete a model version, or a whole model", Needs::store, setup_model_delete},
       {"model history", "show a model's pushes, alias moves and deletions", Needs::store, setup_model_history},
       {"model alias set", "point an alias at a version", Needs::store, setup_model_alias_set},
+      {"ion apply", "create or update IONs from a file, a directory or stdin", Needs::store_create, setup_ion_apply},
+      {"ion validate", "check ION manifests without applying them", Needs::store, setup_ion_validate},
+      {"ion diff", "show what apply would change (exit 1 when it would)", Needs::store, setup_ion_diff},
+      {"ion get", "list IONs, or print one as applied", Needs::store, setup_ion_get},
+      {"ion describe", "show an ION's nodes, policies, schedules and edges", Needs::store, setup_ion_describe},
+      {"ion history", "list every applied revision of an ION", Needs::store, setup_ion_history},
+      {"ion rollback", "re-apply an earlier revision", Needs::store, setup_ion_rollback},
+      {"ion delete", "delete an ION and its history", Needs::store, setup_ion_delete},
+      {"ion graph", "draw an ION as text, Graphviz dot or Mermaid", Needs::store, setup_ion_graph},
       {"pipeline upload", "validate and store a pipeline directory as a new version", Needs::store_create,
        setup_pipeline_upload},
       {"pipeline list", "list pipeline versions", Needs::store, setup_pipeline_list},

@@ -57,7 +57,10 @@ std::string render_dot(const IonManifest& ion) {
       if (i) label += '\n';
       label += l[i];
     }
-    out += "  " + quote_dot(n.name) + " [shape=" + (n.policy ? "diamond" : "box") + ", label=" + quote_dot(label) + "];\n";
+    // quote_dot escapes the backslash of "\n" too, so lines are joined after quoting.
+    std::string quoted = quote_dot(label);
+    for (size_t pos = 0; (pos = quoted.find('\n', pos)) != std::string::npos;) quoted.replace(pos, 1, "\\n");
+    out += "  " + quote_dot(n.name) + " [shape=" + (n.policy ? "diamond" : "box") + ", label=" + quoted + "];\n";
   }
   for (const auto& e : ion.edges) out += "  " + quote_dot(e.from) + " -> " + quote_dot(e.to) + " [label=\"model\"];\n";
   return out + "}\n";

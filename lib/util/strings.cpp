@@ -66,6 +66,11 @@ std::vector<std::string> split(std::string_view text, char sep) {
 
 std::string format_number(double value) {
   char buf[40];
+  // Whole numbers read best without an exponent: 2000, not 2e+03.
+  if (value == static_cast<double>(static_cast<long long>(value)) && value > -1e15 && value < 1e15) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(value));
+    return buf;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, value);
     if (std::strtod(buf, nullptr) == value) break;

@@ -30,6 +30,8 @@ TEST_CASE("human_bytes") {
 TEST_CASE("format_number round-trips with the fewest digits") {
   CHECK(format_number(0.91) == "0.91");
   CHECK(format_number(3) == "3");
+  CHECK(format_number(2000) == "2000");
+  CHECK(format_number(-5) == "-5");
   CHECK(format_number(1e-5) == "1e-05");
   CHECK(format_number(0.1 + 0.2) == "0.30000000000000004");
 }

@@ -1,0 +1,69 @@
+#include "cli/ion_common.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iterator>
+
+#include "cli/output.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace mlops::cli {
+
+namespace fs = std::filesystem;
+
+static void add_file(IonInputs& inputs, const std::string& name, const std::string& text) {
+  for (const auto& doc : manifest::parse_documents({name, text})) {
+    if (doc.has("kind") && doc.at("kind").is_scalar() && doc.at("kind").as_string() == "Pipeline")
+      doc.at("kind").fail("a Pipeline cannot be applied from a file", "upload its directory: 'mlops pipeline upload DIR'");
+    inputs.items.push_back({ion::parse_ion(doc), text, name});
+  }
+}
+
+IonInputs load_ion_inputs(Env& env, const std::string& path) {
+  IonInputs inputs;
+  if (path == "-") {
+    add_file(inputs, "<stdin>", std::string(std::istreambuf_iterator<char>(env.in), {}));
+  } else {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) util::throw_errno("read", path, errno);
+    if (!S_ISDIR(st.st_mode)) {
+      add_file(inputs, path, util::read_file(path));
+    } else {
+      // Directories holding pipeline.yaml are pipelines; every other *.yaml or *.yml below is an ION file.
+      std::vector<std::string> files, pipelines;
+      std::error_code ec;
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec))
+        if (it->path().filename() == "pipeline.yaml") pipelines.push_back(it->path().parent_path().string() + "/");
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        std::string p = it->path().string();
+        bool in_pipeline = std::any_of(pipelines.begin(), pipelines.end(), [&](auto& d) { return p.rfind(d, 0) == 0; });
+        if (!in_pipeline && it->is_regular_file() && (p.ends_with(".yaml") || p.ends_with(".yml"))) files.push_back(p);
+      }
+      if (ec) util::throw_errno("read directory", path, ec.value());
+      for (auto& d : pipelines) d.pop_back();
+      std::sort(files.begin(), files.end());
+      std::sort(pipelines.begin(), pipelines.end());
+      for (const auto& dir : pipelines) {
+        std::string manifest_path = dir + "/pipeline.yaml";
+        auto m = pipeline::parse_pipeline({manifest_path, util::read_file(manifest_path)});
+        if (inputs.pending.count(m.name))
+          throw util::Error(util::Exit::usage, "pipeline '" + m.name + "' is defined twice, in '" +
+                                                   inputs.pending_dirs[m.name] + "' and '" + dir + "'");
+        inputs.pending_dirs[m.name] = dir;
+        inputs.pending.emplace(m.name, std::move(m));
+      }
+      for (const auto& f : files) add_file(inputs, f, util::read_file(f));
+    }
+  }
+  if (inputs.items.empty()) throw util::Error(util::Exit::usage, "no ION manifests in '" + path + "'");
+  return inputs;
+}
+
+std::string canonical_yaml(const nlohmann::json& spec) { return to_yaml(spec); }
+
+}  // namespace mlops::cli

@@ -1,0 +1,50 @@
+"""Train KMeans (Lloyd's algorithm, standard library only) and write the model as JSON.
+
+Arguments arrive as MLOPS_ARG_<NAME> environment variables; the model goes to $MLOPS_MODEL_OUT
+(default: model.json in the working directory).
+"""
+import json
+import math
+import os
+import random
+
+
+def arg(name, default):
+    return os.environ.get("MLOPS_ARG_" + name.upper(), default)
+
+
+def synthetic(n, seed):
+    rng = random.Random(seed)
+    centres = [(0.0, 0.0), (5.0, 5.0), (0.0, 6.0)]
+    return [(cx + rng.gauss(0, 0.7), cy + rng.gauss(0, 0.7)) for cx, cy in (rng.choice(centres) for _ in range(n))]
+
+
+def kmeans(points, k, seed, rounds=50):
+    rng = random.Random(seed)
+    centres = rng.sample(points, k)
+    for _ in range(rounds):
+        groups = [[] for _ in centres]
+        for p in points:
+            groups[min(range(k), key=lambda i: math.dist(p, centres[i]))].append(p)
+        moved = [tuple(sum(c) / len(g) for c in zip(*g)) if g else centres[i] for i, g in enumerate(groups)]
+        if moved == centres:
+            break
+        centres = moved
+    inertia = sum(min(math.dist(p, c) ** 2 for c in centres) for p in points)
+    return centres, inertia
+
+
+def main():
+    k, n, seed = int(arg("k", 3)), int(arg("points", 600)), int(arg("seed", 7))
+    points = synthetic(n, seed)
+    centres, inertia = kmeans(points, k, seed)
+    radius = max(min(math.dist(p, c) for c in centres) for p in points)
+    model = {"kind": "kmeans", "k": k, "centres": centres, "radius": radius, "inertia": inertia}
+    out = os.environ.get("MLOPS_MODEL_OUT", "model.json")
+    with open(out, "w") as f:
+        json.dump(model, f)
+    print(f"trained k={k} on {n} points: inertia {inertia:.1f}, radius {radius:.2f} -> {out}")
+
+
+if __name__ == "__main__":
+    main()
