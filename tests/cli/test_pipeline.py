@@ -12,6 +12,14 @@ CORPUS = os.path.join(harness.SOURCE_DIR, "tests", "manifests", "pipeline")
 SCHEMA = os.path.join(harness.SOURCE_DIR, "schemas", "pipeline.schema.json")
 # Debian's python3-jsonschema and python3-yaml (scripts/setup installs them) live with the system Python.
 SYSTEM_PYTHON = "/usr/bin/python3"
+YAML12 = (
+    "import re, yaml\n"
+    "class Loader(yaml.SafeLoader):\n"
+    "    pass\n"
+    "# YAML 1.2, as mlops reads it: only true and false are booleans; 'on', 'yes' and 'off' are strings.\n"
+    "Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != 'tag:yaml.org,2002:bool']\n"
+    "                                  for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}\n"
+    "Loader.add_implicit_resolver('tag:yaml.org,2002:bool', re.compile(r'^(?:true|false)$'), list('tf'))\n")
 
 PIPELINE = textwrap.dedent("""\
     apiVersion: mlops/v1
@@ -37,14 +45,14 @@ PIPELINE = textwrap.dedent("""\
 
 def schema_verdicts(paths):
     """{path: None or error} from the real JSON Schema validator."""
-    program = textwrap.dedent("""\
+    program = YAML12 + textwrap.dedent("""\
         import json, sys, yaml, jsonschema
         schema = json.load(open(sys.argv[1]))
         validator = jsonschema.Draft202012Validator(schema)
         out = {}
         for path in sys.argv[2:]:
             try:
-                docs = [d for d in yaml.safe_load_all(open(path)) if d is not None]
+                docs = [d for d in yaml.load_all(open(path), Loader=Loader) if d is not None]
             except yaml.YAMLError as e:
                 out[path] = "yaml: " + str(e).splitlines()[0]
                 continue
