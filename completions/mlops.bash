@@ -9,19 +9,29 @@ _mlops() {
   case "$prev" in
     --store | -d | --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -o | --output) COMPREPLY=($(compgen -W "table wide json yaml name" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "text dot mermaid" -- "$cur")); return ;;
+    -f | --filename) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   local path="" w i
   for ((i = 1; i < cword; i++)); do
     w=${words[i]}
     case "$w" in
-      --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector) ((i++)) ;;
+      --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
+        -f | --filename | --cause | --to-revision | --format) ((i++)) ;;
       -*) ;;
       *) path="$path $w" ;;
     esac
   done
   local subs="" flags=""
   case "${path# }" in
-    "") subs="init model pipeline store" ;;
+    "") subs="init ion model pipeline store" ;;
+    ion) subs="apply validate diff get describe history rollback delete graph" ;;
+    "ion apply"* | "ion validate"* | "ion diff"*)
+      flags="-f --filename --dry-run --cause"
+      COMPREPLY=($(compgen -f -- "$cur")) ;;
+    "ion get"* | "ion describe"* | "ion history"* | "ion rollback"* | "ion delete"* | "ion graph"*)
+      flags="--to-revision --format"
+      COMPREPLY=($(compgen -W "$(mlops ion get -o name 2>/dev/null | sed 's|^ion/||')" -- "$cur")) ;;
     pipeline) subs="upload list show download delete" ;;
     "pipeline upload"*) COMPREPLY=($(compgen -d -- "$cur")) ;;
     "pipeline list"* | "pipeline show"* | "pipeline download"* | "pipeline delete"*)

@@ -29,6 +29,8 @@ class BashCompletion(harness.MlopsTest):
         self.ok("model", "push", self.write("m.bin", "x"), "-n", "churn")
         self.ok("model", "push", self.write("m.bin", "y"), "-n", "churn")
         self.assertEqual(self.complete("mlops model show ch"), ["churn", "churn:1", "churn:2"])
+        self.assertEqual(self.complete("mlops ion g"), ["get", "graph"])
+        self.assertEqual(self.complete("mlops ion graph x --format m"), ["mermaid"])
 
 
 if __name__ == "__main__":

@@ -143,6 +143,48 @@ class Pipelines(harness.MlopsTest):
         self.fails(4, "pipeline", "download", "kmeans-train", "-d", self.path("out"))
         self.assertFalse(os.path.exists(self.path("out")))
 
+    def test_hostile_bundles_are_refused_on_download(self):
+        """A tampered store (or, later, a hostile server) hands out a bundle built to escape."""
+        import hashlib, io, sqlite3, tarfile
+        self.ok("pipeline", "upload", self.make())
+
+        def tar(*members):
+            buf = io.BytesIO()
+            with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+                for info, data in members:
+                    t.addfile(info, io.BytesIO(data) if data is not None else None)
+            return buf.getvalue()
+
+        def entry(name, data=b"x", kind=tarfile.REGTYPE, link=""):
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname, info.size = kind, link, len(data) if kind == tarfile.REGTYPE else 0
+            return info, data if kind == tarfile.REGTYPE else None
+
+        cases = {
+            "escape": (tar(entry("ok.py"), entry("../../escaped.py")), "entry '../../escaped.py' escapes the target directory"),
+            "absolute": (tar(entry("/tmp/evil.py")), "entry '/tmp/evil.py' is not a relative path"),
+            "symlink": (tar(entry("link", kind=tarfile.SYMTYPE, link="/etc/passwd")),
+                        "entry 'link' is a link; bundles hold only files and directories"),
+            "hardlink": (tar(entry("a"), entry("b", kind=tarfile.LNKTYPE, link="a")),
+                         "entry 'b' is a link; bundles hold only files and directories"),
+            "device": (tar(entry("null", kind=tarfile.CHRTYPE)), "entry 'null' is a device, FIFO or socket"),
+        }
+        for name, (data, why) in cases.items():
+            with self.subTest(bundle=name):
+                digest = hashlib.sha256(data).hexdigest()
+                os.makedirs(os.path.dirname(self.blob_path(digest)), exist_ok=True)
+                with open(self.blob_path(digest), "wb") as f:
+                    f.write(data)
+                db = sqlite3.connect(os.path.join(self.store, "catalog.db"))
+                db.execute("UPDATE pipeline_versions SET digest = ?", (digest,))
+                db.commit()
+                db.close()
+                err = self.fails(4, "pipeline", "download", "kmeans-train", "-d", self.path("out"))
+                self.assertEqual(err, f"mlops: error: cannot unpack 'pipeline/kmeans-train:1': {why}\n")
+                self.assertFalse(os.path.exists(self.path("out")))
+                self.assertFalse(os.path.exists(self.path("escaped.py")))
+                self.assertEqual([f for f in os.listdir(self.tmp) if f.startswith(".tmp-")], [])
+
     def test_missing_manifest(self):
         os.makedirs(self.path("empty"))
         self.assertEqual(self.fails(3, "pipeline", "upload", self.path("empty")),
