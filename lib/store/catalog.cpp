@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <iterator>
+#include <thread>
 
 #include "util/error.hpp"
 
@@ -212,7 +214,15 @@ std::vector<std::pair<std::string, std::string>> other_blob_roots(Catalog& catal
 }
 
 void Catalog::migrate() {
-  exec("PRAGMA journal_mode=WAL");
+  // Switching to WAL needs an exclusive lock and SQLite does not wait for it through the busy
+  // handler, so several processes creating one store at once retry here.
+  for (int attempt = 0;; ++attempt) {
+    int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) break;
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) throw_sqlite(db_, "update the catalog");
+    if (attempt == 3000) throw_sqlite(db_, "update the catalog");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   Transaction tx(*this);
   // Re-read under the write lock: another process may have migrated meanwhile.
   int version = schema_version();
