@@ -61,6 +61,11 @@ IonInputs load_ion_inputs(Env& env, const std::string& path) {
     }
   }
   if (inputs.items.empty()) throw util::Error(util::Exit::usage, "no ION manifests in '" + path + "'");
+  // Checked here too, not only in apply_ions, so that nothing (no pipeline either) is uploaded first.
+  std::map<std::string, int> seen;
+  for (const auto& item : inputs.items)
+    if (seen[item.ion.name]++)
+      item.ion.at->at("metadata").at("name").fail("ION '" + item.ion.name + "' is applied twice in one go");
   return inputs;
 }
 

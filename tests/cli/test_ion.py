@@ -94,6 +94,17 @@ class Ions(harness.MlopsTest):
         self.assertIn("no pipeline named 'kmeans-trian'", err)
         self.assertEqual(self.store_state(), before)
 
+    def test_the_same_ion_twice_in_one_apply_uploads_nothing(self):
+        d = self.path("twice")
+        os.makedirs(d)
+        for name in ("a.yaml", "b.yaml"):
+            shutil.copy(os.path.join(EXAMPLES, "ions", "quickstart.yaml"), os.path.join(d, name))
+        shutil.copytree(os.path.join(EXAMPLES, "pipelines", "tf-train"), os.path.join(d, "tf-train"))
+        before = self.store_state()
+        err = self.fails(2, "ion", "apply", "-f", d)
+        self.assertTrue(err.startswith(f"mlops: error: {d}/b.yaml:9:9: ION 'quickstart' is applied twice in one go\n"), err)
+        self.assertEqual(self.store_state(), before)
+
     def test_get_describe_history_rollback_delete(self):
         f = os.path.join(EXAMPLES, "ions", "edge-cloud.yaml")
         self.ok("ion", "apply", "-f", f)
