@@ -16,6 +16,7 @@ const std::vector<GroupSpec>& command_groups() {
       {"model alias", "move named pointers such as prod and candidate"},
       {"ion", "declare what runs where: apply, diff, history and draw ION manifests"},
       {"pipeline", "upload, list and download versioned pipeline bundles"},
+      {"run", "list runs of pipeline nodes and read their logs"},
       {"store", "check and maintain the local store"},
   };
   return groups;
@@ -40,6 +41,10 @@ const std::vector<CommandSpec>& command_table() {
       {"ion rollback", "re-apply an earlier revision", Needs::store, setup_ion_rollback},
       {"ion delete", "delete an ION and its history", Needs::store, setup_ion_delete},
       {"ion graph", "draw an ION as text, Graphviz dot or Mermaid", Needs::store, setup_ion_graph},
+      {"ion run", "run pipeline nodes now, on this machine, and wait for them", Needs::store, setup_ion_run},
+      {"run list", "list runs, newest last", Needs::store, setup_run_list},
+      {"run show", "show one run: status, outcome, arguments, model", Needs::store, setup_run_show},
+      {"run logs", "print a run's stdout and stderr", Needs::store, setup_run_logs},
       {"pipeline upload", "validate and store a pipeline directory as a new version", Needs::store_create,
        setup_pipeline_upload},
       {"pipeline list", "list pipeline versions", Needs::store, setup_pipeline_list},

@@ -17,20 +17,22 @@ _mlops() {
     w=${words[i]}
     case "$w" in
       --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
-        -f | --filename | --cause | --to-revision | --format) ((i++)) ;;
+        -f | --filename | --cause | --to-revision | --format | --node | --ion) ((i++)) ;;
       -*) ;;
       *) path="$path $w" ;;
     esac
   done
   local subs="" flags=""
   case "${path# }" in
-    "") subs="init ion model pipeline store" ;;
-    ion) subs="apply validate diff get describe history rollback delete graph" ;;
+    "") subs="init ion model pipeline run store" ;;
+    run) subs="list show logs" ;;
+    "run show"* | "run logs"*) COMPREPLY=($(compgen -W "$(mlops run list -o name 2>/dev/null | sed 's|^run/||')" -- "$cur")) ;;
+    ion) subs="apply validate diff get describe history rollback delete graph run" ;;
     "ion apply"* | "ion validate"* | "ion diff"*)
       flags="-f --filename --dry-run --cause"
       COMPREPLY=($(compgen -f -- "$cur")) ;;
-    "ion get"* | "ion describe"* | "ion history"* | "ion rollback"* | "ion delete"* | "ion graph"*)
-      flags="--to-revision --format"
+    "ion get"* | "ion describe"* | "ion history"* | "ion rollback"* | "ion delete"* | "ion graph"* | "ion run"*)
+      flags="--to-revision --format --node"
       COMPREPLY=($(compgen -W "$(mlops ion get -o name 2>/dev/null | sed 's|^ion/||')" -- "$cur")) ;;
     pipeline) subs="upload list show download delete" ;;
     "pipeline upload"*) COMPREPLY=($(compgen -d -- "$cur")) ;;

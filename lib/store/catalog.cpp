@@ -202,6 +202,22 @@ CREATE TABLE ion_revisions(
   cause TEXT NOT NULL,
   PRIMARY KEY(ion_id, revision));
 )sql",
+    // 4: runs of pipeline nodes.
+    R"sql(
+CREATE TABLE runs(
+  id TEXT PRIMARY KEY,
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  pipeline TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('running', 'succeeded', 'failed')),
+  outcome TEXT NOT NULL,
+  args TEXT NOT NULL,
+  model TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  finished_ms INTEGER,
+  actor TEXT NOT NULL);
+CREATE INDEX runs_by_node ON runs(ion, node, started_ms);
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
 

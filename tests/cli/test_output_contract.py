@@ -49,6 +49,9 @@ class OutputContract(harness.MlopsTest):
         self.check("ion", "get", "quickstart", kind="ION")
         self.check("ion", "history", "quickstart", kind="IONRevisionList")
         self.check("ion", "rollback", "quickstart", "--to-revision", "1", kind="ApplyResult")
+        run = self.check("ion", "run", "quickstart", "--node", "train", kind="RunList")["items"][0]
+        self.check("run", "list", kind="RunList")
+        self.check("run", "show", run["id"], kind="Run")
         self.check("ion", "delete", "quickstart", kind="IONDeletion")
         self.check("pipeline", "delete", "p", kind="PipelineDeletion")
         os.unlink(self.blob_path("sha256:" + harness.sha256_file(self.path("m.bin"))))

@@ -12,4 +12,6 @@ model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1
 model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
 board = tf.keras.callbacks.TensorBoard(log_dir=os.environ.get("MLOPS_TENSORBOARD_DIR", "tensorboard"))
 model.fit(x, y, epochs=epochs, batch_size=64, callbacks=[board], verbose=2)
-model.save(os.path.join(os.environ.get("MLOPS_MODEL_OUT", "model"), "model.keras"))
+out = os.environ.get("MLOPS_MODEL_OUT", "model")
+os.makedirs(out, exist_ok=True)
+model.save(os.path.join(out, "model.keras"))

@@ -1,0 +1,70 @@
+// mlops ion run NAME [--node N]: run pipeline nodes now, on this machine, and wait for them. Without
+// --node, every pipeline node that no edge feeds (the sources of the graph) runs, in manifest order.
+#include <unistd.h>
+
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "ion/registry.hpp"
+#include "runtime/run.hpp"
+#include "util/error.hpp"
+
+extern char** environ;
+
+namespace mlops::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string name;
+  std::string node;
+};
+
+int run(const RunOptions& o, Env& env) {
+  auto& st = env.store();
+  std::vector<std::string> nodes;
+  if (!o.node.empty()) {
+    nodes.push_back(o.node);
+  } else {
+    auto m = ion::load_revision(ion::current_revision(st, o.name));
+    for (const auto& n : m.nodes) {
+      bool fed = std::any_of(m.edges.begin(), m.edges.end(), [&](auto& e) { return e.to == n.name; });
+      if (!n.policy && !fed) nodes.push_back(n.name);
+    }
+  }
+  runtime::RunRequest req{o.name, "", env.actor(), &env.clock, {}};
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos && kv.rfind("MLOPS_", 0) != 0) req.base_env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  nlohmann::json items = nlohmann::json::array();
+  std::vector<std::string> names, lines;
+  std::string failed;
+  for (const auto& node : nodes) {
+    req.node = node;
+    env.debug("running node '" + node + "' of ION '" + o.name + "'");
+    auto r = runtime::run_node(st, req);
+    items.push_back({{"id", r.id}, {"node", r.node}, {"status", r.status}, {"outcome", r.outcome}, {"model", r.model}});
+    names.push_back("run/" + r.id);
+    lines.push_back("run/" + r.id + " " + r.status + " (" + o.name + "/" + r.node + ": " + r.outcome + ")" +
+                    (r.model.empty() ? "" : " -> model/" + r.model));
+    if (r.status != "succeeded" && failed.empty()) failed = r.id;
+  }
+  print_result(env, document("RunList", {{"items", items}}), names, lines);
+  if (!failed.empty())
+    throw util::Error(util::Exit::error, "run '" + failed + "' failed", "see 'mlops run logs " + failed + "'");
+  return 0;
+}
+
+}  // namespace
+
+Action setup_ion_run(Args& args) {
+  auto o = std::make_shared<RunOptions>();
+  args.positional("name", o->name, "NAME", "ION name");
+  args.option("--node", o->node, "NODE", "run only this node (default: every node no edge feeds)");
+  return [o](Env& env) { return run(*o, env); };
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,116 @@
+// mlops run list [--ion NAME] [--node N]
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "runtime/run.hpp"
+#include "util/fs.hpp"
+#include "util/time.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct ListOptions {
+  std::string ion, node;
+};
+
+nlohmann::json run_json(const runtime::RunRecord& r) {
+  nlohmann::json j = {{"id", r.id}, {"ion", r.ion}, {"node", r.node}, {"pipeline", r.pipeline}, {"status", r.status},
+                      {"outcome", r.outcome}, {"args", r.args}, {"model", r.model},
+                      {"startedAt", util::format_rfc3339(r.started_ms)}, {"startedBy", r.actor}};
+  j["finishedAt"] = r.finished_ms ? nlohmann::json(util::format_rfc3339(r.finished_ms)) : nlohmann::json();
+  return j;
+}
+
+int run(const ListOptions& o, Env& env) {
+  auto runs = runtime::list_runs(env.store(), o.ion, o.node);
+  nlohmann::json items = nlohmann::json::array();
+  Table table;
+  table.columns = {{"ID"}, {"ION"}, {"NODE"}, {"STATUS"}, {"OUTCOME", true}, {"MODEL"}, {"DURATION"}, {"AGE"}};
+  std::vector<std::string> names;
+  for (const auto& r : runs) {
+    items.push_back(run_json(r));
+    names.push_back("run/" + r.id);
+    std::string duration = r.finished_ms ? std::to_string((r.finished_ms - r.started_ms) / 1000) + "s" : "-";
+    table.rows.push_back({r.id, r.ion, r.node, r.status, r.outcome, r.model.empty() ? "-" : r.model, duration,
+                          util::format_age(env.clock.now_ms(), r.started_ms)});
+  }
+  if (runs.empty() && !structured_output(env) && env.global.output != "name") {
+    env.err << "no runs found\n";
+    return 0;
+  }
+  print_list(env, "Run", items, table, names);
+  return 0;
+}
+
+}  // namespace
+
+Action setup_run_list(Args& args) {
+  auto o = std::make_shared<ListOptions>();
+  args.option("--ion", o->ion, "NAME", "only runs of this ION");
+  args.option("--node", o->node, "NODE", "only runs of this node");
+  return [o](Env& env) { return run(*o, env); };
+}
+
+Action setup_run_show(Args& args);
+Action setup_run_logs(Args& args);
+
+namespace {
+
+struct ShowOptions {
+  std::string id;
+};
+
+int show(const ShowOptions& o, Env& env) {
+  auto r = runtime::get_run(env.store(), o.id);
+  if (structured_output(env)) {
+    print_document(env, document("Run", run_json(r)));
+    return 0;
+  }
+  if (env.global.output == "name") {
+    env.out << "run/" << r.id << "\n";
+    return 0;
+  }
+  std::string args;
+  for (const auto& [k, v] : r.args) args += (args.empty() ? "" : ", ") + k + "=" + v;
+  print_fields(env, {{"ID", r.id},
+                     {"ION", r.ion},
+                     {"Node", r.node},
+                     {"Pipeline", r.pipeline},
+                     {"Status", r.status},
+                     {"Outcome", r.outcome},
+                     {"Args", args.empty() ? "-" : args},
+                     {"Model", r.model.empty() ? "-" : "model/" + r.model},
+                     {"Started", util::format_rfc3339(r.started_ms) + " by " + r.actor},
+                     {"Finished", r.finished_ms ? util::format_rfc3339(r.finished_ms) : "-"},
+                     {"Directory", runtime::run_dir(env.store(), r.id)}});
+  return 0;
+}
+
+struct LogsOptions {
+  std::string id;
+};
+
+int logs(const LogsOptions& o, Env& env) {
+  auto r = runtime::get_run(env.store(), o.id);
+  std::string path = runtime::run_dir(env.store(), r.id) + "/run.log";
+  if (util::path_exists(path)) env.out << util::read_file(path);
+  return 0;
+}
+
+}  // namespace
+
+Action setup_run_show(Args& args) {
+  auto o = std::make_shared<ShowOptions>();
+  args.positional("id", o->id, "ID", "run id");
+  return [o](Env& env) { return show(*o, env); };
+}
+
+Action setup_run_logs(Args& args) {
+  auto o = std::make_shared<LogsOptions>();
+  args.positional("id", o->id, "ID", "run id");
+  return [o](Env& env) { return logs(*o, env); };
+}
+
+}  // namespace mlops::cli
