@@ -13,6 +13,7 @@
 #include "pipeline/archive.hpp"
 #include "pipeline/manifest.hpp"
 #include "pipeline/registry.hpp"
+#include "runtime/sdk.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -72,6 +73,30 @@ std::string env_name(const std::string& arg) {
   std::string out = "MLOPS_ARG_";
   for (char c : arg) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
+}
+
+// Metrics reported through the stats channel, and how many lines were not valid records.
+std::pair<json, size_t> read_metrics(const std::string& path) {
+  json metrics = json::object();
+  size_t bad = 0;
+  if (!util::path_exists(path)) return {metrics, bad};
+  for (const auto& line : util::split(util::read_file(path), '\n')) {
+    if (line.empty()) continue;
+    json record = json::parse(line, nullptr, false);
+    if (record.is_discarded() || !record.is_object() || !record.contains("type")) {
+      ++bad;
+      continue;
+    }
+    if (record["type"] == "metric") {
+      if (!record.contains("name") || !record["name"].is_string() || !record.contains("value") ||
+          !record["value"].is_number()) {
+        ++bad;
+        continue;
+      }
+      metrics[record["name"].get<std::string>()] = record["value"];
+    }
+  }
+  return {metrics, bad};
 }
 
 // What a producing run left in model-out: its single entry, or the directory when there are several.
@@ -134,7 +159,13 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
     pipeline::extract_archive(store.blobs().read_verified(version.digest), dir + "/workspace",
                               "pipeline/" + r.pipeline);
     auto m = pipeline::parse_pipeline({"pipeline.yaml", util::read_file(dir + "/workspace/pipeline.yaml")});
-    for (const char* sub : {"/model-out", "/tensorboard"}) util::make_dirs(dir + sub);
+    for (const char* sub : {"/model-out", "/tensorboard", "/sdk"}) util::make_dirs(dir + sub);
+    {
+      util::TempFile sdk(dir + "/sdk");
+      std::string source = python_sdk_source();
+      util::write_all(sdk.fd(), source.data(), source.size(), sdk.path());
+      sdk.commit(dir + "/sdk/mlops_sdk.py", false);
+    }
     std::map<std::string, std::string> env = req.base_env;
     env["MLOPS_RUN_ID"] = r.id;
     env["MLOPS_ION"] = r.ion;
@@ -144,6 +175,8 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
     env["MLOPS_STATS"] = dir + "/stats.jsonl";
     env["MLOPS_TENSORBOARD_DIR"] = dir + "/tensorboard";
     for (const auto& [k, v] : r.args) env[env_name(k)] = v;
+    auto pythonpath = env.find("PYTHONPATH");
+    env["PYTHONPATH"] = dir + "/sdk" + (pythonpath != env.end() && !pythonpath->second.empty() ? ":" + pythonpath->second : "");
     // The path to create: a file or a directory, as the pipeline likes.
     env["MLOPS_MODEL_OUT"] = dir + "/model-out/model";
     // Models reach consuming nodes through edges and policies, which this runtime does not follow yet.
@@ -161,6 +194,8 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
       auto outcome = process.wait();
       if (!outcome.ok()) return finish("failed", "step '" + step.name + "': " + outcome.describe());
     }
+    auto [metrics, bad_lines] = read_metrics(dir + "/stats.jsonl");
+    std::string note = bad_lines ? " (" + std::to_string(bad_lines) + " malformed stats lines ignored)" : "";
     if (m.produces) {
       std::string produced = produced_model(dir + "/model-out");
       if (produced.empty()) return finish("failed", "wrote no model (expected one at $MLOPS_MODEL_OUT)");
@@ -170,12 +205,13 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
       push.labels = {{"ion", r.ion}, {"node", r.node}, {"run", r.id}, {"pipeline", r.pipeline}, {"agent", "local"}};
       push.params = {{"pipelineDigest", "sha256:" + version.digest}};
       for (const auto& [k, v] : r.args) push.params["arg." + k] = v;
+      push.metrics = metrics;
       push.actor = req.actor;
       push.now_ms = req.clock->now_ms();
       auto pushed = store.push(push);
       r.model = pushed.name + ":" + std::to_string(pushed.version);
     }
-    return finish("succeeded", "exit 0");
+    return finish("succeeded", "exit 0" + note);
   } catch (const Error& e) {
     finish("failed", e.what());
     throw;

@@ -93,8 +93,27 @@ class Runs(harness.MlopsTest):
         self.ok("model", "pull", "quickstart.train", "-d", self.path("q"))
         model = json.load(open(self.path("q", "model")))
         self.assertEqual((model["kind"], model["k"], len(model["centres"])), ("kmeans", 3, 3))
+        metrics = json.loads(self.ok("model", "show", "quickstart.train", "-o", "json"))["metrics"]
+        self.assertEqual(sorted(metrics), ["inertia", "radius"], "reported through the SDK")
+        self.assertAlmostEqual(metrics["inertia"], model["inertia"])
         r = self.run_mlops("ion", "run", "quickstart", "--node", "detect")
         self.assertIn("no model has reached node 'detect' yet (pipeline 'kmeans-infer' consumes one)", r.out)
+
+    def test_malformed_stats_lines_are_counted_not_fatal(self):
+        self.write("s/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: stats}\n"
+                                      "spec: {engine: python, produces: true, steps: [{name: s, run: [python3, emit.py]}]}\n")
+        self.write("s/emit.py", "import os, mlops_sdk\n"
+                                "with open(os.environ['MLOPS_STATS'], 'a') as f:\n"
+                                "    f.write('not json\\n')\n"
+                                "    f.write('{\"type\": \"metric\"}\\n')\n"
+                                "mlops_sdk.metric('auc', 0.5)\n"
+                                "open(mlops_sdk.model_output_path(), 'w').write('weights')\n")
+        self.ok("pipeline", "upload", self.path("s"), "-q")
+        self.write("s.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: st}\nspec: {nodes: [{name: n, pipeline: stats}]}\n")
+        self.ok("ion", "apply", "-f", self.path("s.yaml"), "-q")
+        out = self.ok("ion", "run", "st")
+        self.assertIn("succeeded (st/n: exit 0 (2 malformed stats lines ignored)) -> model/st.n:1", out)
+        self.assertEqual(json.loads(self.ok("model", "show", "st.n", "-o", "json"))["metrics"], {"auc": 0.5})
 
     def test_bad_requests(self):
         self.assertEqual(self.fails(3, "ion", "run", "demo", "--node", "dmp"),

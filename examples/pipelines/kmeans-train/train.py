@@ -1,16 +1,12 @@
 """Train KMeans (Lloyd's algorithm, standard library only) and write the model as JSON.
 
-Arguments arrive as MLOPS_ARG_<NAME> environment variables; the model goes to $MLOPS_MODEL_OUT
-(default: model.json in the working directory).
+Outside mlops, run it with PYTHONPATH=sdk/python: the SDK then prints its records as JSON lines.
 """
 import json
 import math
-import os
 import random
 
-
-def arg(name, default):
-    return os.environ.get("MLOPS_ARG_" + name.upper(), default)
+import mlops_sdk as mlops
 
 
 def synthetic(n, seed):
@@ -35,14 +31,16 @@ def kmeans(points, k, seed, rounds=50):
 
 
 def main():
-    k, n, seed = int(arg("k", 3)), int(arg("points", 600)), int(arg("seed", 7))
+    k, n, seed = mlops.arg("k", 3, int), mlops.arg("points", 600, int), mlops.arg("seed", 7, int)
     points = synthetic(n, seed)
     centres, inertia = kmeans(points, k, seed)
     radius = max(min(math.dist(p, c) for c in centres) for p in points)
     model = {"kind": "kmeans", "k": k, "centres": centres, "radius": radius, "inertia": inertia}
-    out = os.environ.get("MLOPS_MODEL_OUT", "model.json")
+    out = mlops.model_output_path("model.json")
     with open(out, "w") as f:
         json.dump(model, f)
+    mlops.metric("inertia", inertia)
+    mlops.metric("radius", radius)
     print(f"trained k={k} on {n} points: inertia {inertia:.1f}, radius {radius:.2f} -> {out}")
 
 

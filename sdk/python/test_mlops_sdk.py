@@ -1,0 +1,63 @@
+"""The SDK writes one JSON line per call: to MLOPS_STATS in a run, to stdout outside one."""
+import io
+import json
+import os
+import sys
+import tempfile
+import unittest
+from contextlib import redirect_stdout
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mlops_sdk as mlops  # noqa: E402
+
+
+class Sdk(unittest.TestCase):
+    def setUp(self):
+        self.saved = dict(os.environ)
+        for k in list(os.environ):
+            if k.startswith("MLOPS_"):
+                del os.environ[k]
+
+    def tearDown(self):
+        os.environ.clear()
+        os.environ.update(self.saved)
+
+    def test_outside_a_run_lines_go_to_stdout(self):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            mlops.metric("auc", 0.91)
+            mlops.stat("rows", 12, split="train")
+        lines = [json.loads(l) for l in out.getvalue().splitlines()]
+        self.assertEqual([(l["type"], l["name"], l["value"]) for l in lines], [("metric", "auc", 0.91), ("stat", "rows", 12)])
+        self.assertEqual(lines[1]["labels"], {"split": "train"})
+
+    def test_inside_a_run_lines_go_to_the_stats_channel(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.environ["MLOPS_STATS"] = os.path.join(d, "stats.jsonl")
+            mlops.metric("inertia", 512.5)
+            mlops.event("done")
+            lines = [json.loads(l) for l in open(os.environ["MLOPS_STATS"])]
+        self.assertEqual([l["type"] for l in lines], ["metric", "event"])
+
+    def test_bad_values_are_refused_before_anything_is_written(self):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            for bad in (float("nan"), float("inf"), "0.9", True, None):
+                with self.assertRaises(ValueError):
+                    mlops.metric("auc", bad)
+            with self.assertRaises(ValueError):
+                mlops.event("x", level="fatal")
+        self.assertEqual(out.getvalue(), "")
+
+    def test_paths_and_args(self):
+        self.assertIsNone(mlops.model_input_path())
+        self.assertEqual(mlops.model_output_path(), "model")
+        os.environ["MLOPS_MODEL_OUT"] = "/runs/r1/model-out/model"
+        os.environ["MLOPS_ARG_LEARNING_RATE"] = "0.5"
+        self.assertEqual(mlops.model_output_path(), "/runs/r1/model-out/model")
+        self.assertEqual(mlops.arg("learning-rate", type=float), 0.5)
+        self.assertEqual(mlops.arg("missing", default=3), 3)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
