@@ -1,12 +1,16 @@
-// mlops ion run NAME [--node N]: run pipeline nodes now, on this machine, and wait for them. Without
-// --node, every pipeline node that no edge feeds (the sources of the graph) runs, in manifest order.
+// mlops ion run NAME [--node N] [--once]: run pipeline nodes now, on this machine, and wait for them.
+// Without --node, every pipeline node that no edge feeds (the sources of the graph) runs, in manifest
+// order. Produced models always travel along the edges (policies decide, pipeline nodes receive them);
+// with --once the nodes that receive one run too, once each, until the flow ends.
 #include <unistd.h>
 
 #include <memory>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "ion/registry.hpp"
+#include "runtime/flow.hpp"
 #include "runtime/run.hpp"
 #include "util/error.hpp"
 
@@ -19,6 +23,7 @@ namespace {
 struct RunOptions {
   std::string name;
   std::string node;
+  bool once = false;
 };
 
 int run(const RunOptions& o, Env& env) {
@@ -39,20 +44,31 @@ int run(const RunOptions& o, Env& env) {
     auto eq = kv.find('=');
     if (eq != std::string::npos && kv.rfind("MLOPS_", 0) != 0) req.base_env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  nlohmann::json items = nlohmann::json::array();
+  nlohmann::json items = nlohmann::json::array(), flows = nlohmann::json::array();
   std::vector<std::string> names, lines;
   std::string failed;
-  for (const auto& node : nodes) {
-    req.node = node;
-    env.debug("running node '" + node + "' of ION '" + o.name + "'");
+  auto manifest = ion::load_revision(ion::current_revision(st, o.name));
+  std::set<std::string> done;  // with --once, each node runs at most once
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    req.node = nodes[i];
+    if (!done.insert(req.node).second) continue;
+    env.debug("running node '" + req.node + "' of ION '" + o.name + "'");
     auto r = runtime::run_node(st, req);
-    items.push_back({{"id", r.id}, {"node", r.node}, {"status", r.status}, {"outcome", r.outcome}, {"model", r.model}});
+    items.push_back({{"id", r.id}, {"node", r.node}, {"status", r.status}, {"outcome", r.outcome}, {"model", r.model},
+                     {"modelIn", r.model_in}});
     names.push_back("run/" + r.id);
     lines.push_back("run/" + r.id + " " + r.status + " (" + o.name + "/" + r.node + ": " + r.outcome + ")" +
                     (r.model.empty() ? "" : " -> model/" + r.model));
     if (r.status != "succeeded" && failed.empty()) failed = r.id;
+    if (r.model.empty()) continue;
+    for (const auto& ev : runtime::propagate(st, manifest, r.node, r.model, env.clock.now_ms())) {
+      flows.push_back({{"node", ev.node}, {"model", ev.model}, {"kind", ev.kind}, {"reason", ev.reason}});
+      lines.push_back(runtime::describe(ev));
+      // --once follows the flow: a node that just received a model runs now.
+      if (o.once && ev.kind == "delivered") nodes.push_back(ev.node);
+    }
   }
-  print_result(env, document("RunList", {{"items", items}}), names, lines);
+  print_result(env, document("RunList", {{"items", items}, {"flows", flows}}), names, lines);
   if (!failed.empty())
     throw util::Error(util::Exit::error, "run '" + failed + "' failed", "see 'mlops run logs " + failed + "'");
   return 0;
@@ -64,6 +80,7 @@ Action setup_ion_run(Args& args) {
   auto o = std::make_shared<RunOptions>();
   args.positional("name", o->name, "NAME", "ION name");
   args.option("--node", o->node, "NODE", "run only this node (default: every node no edge feeds)");
+  args.flag("--once", o->once, "then run, once each, the nodes the produced models reach, until the flow ends");
   return [o](Env& env) { return run(*o, env); };
 }
 

@@ -17,7 +17,7 @@ struct ListOptions {
 
 nlohmann::json run_json(const runtime::RunRecord& r) {
   nlohmann::json j = {{"id", r.id}, {"ion", r.ion}, {"node", r.node}, {"pipeline", r.pipeline}, {"status", r.status},
-                      {"outcome", r.outcome}, {"args", r.args}, {"model", r.model},
+                      {"outcome", r.outcome}, {"args", r.args}, {"model", r.model}, {"modelIn", r.model_in},
                       {"startedAt", util::format_rfc3339(r.started_ms)}, {"startedBy", r.actor}};
   j["finishedAt"] = r.finished_ms ? nlohmann::json(util::format_rfc3339(r.finished_ms)) : nlohmann::json();
   return j;
@@ -81,6 +81,7 @@ int show(const ShowOptions& o, Env& env) {
                      {"Status", r.status},
                      {"Outcome", r.outcome},
                      {"Args", args.empty() ? "-" : args},
+                     {"Model in", r.model_in.empty() ? "-" : "model/" + r.model_in},
                      {"Model", r.model.empty() ? "-" : "model/" + r.model},
                      {"Started", util::format_rfc3339(r.started_ms) + " by " + r.actor},
                      {"Finished", r.finished_ms ? util::format_rfc3339(r.finished_ms) : "-"},

@@ -13,6 +13,7 @@
 #include "pipeline/archive.hpp"
 #include "pipeline/manifest.hpp"
 #include "pipeline/registry.hpp"
+#include "runtime/flow.hpp"
 #include "runtime/sdk.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -52,20 +53,23 @@ RunRecord read_row(const Stmt& s) {
   r.started_ms = s.integer(8);
   r.finished_ms = s.is_null(9) ? 0 : s.integer(9);
   r.actor = s.text(10);
+  r.model_in = s.text(11);
   return r;
 }
 
-const char* const kColumns = "id, ion, node, pipeline, status, outcome, args, model, started_ms, finished_ms, actor";
+const char* const kColumns =
+    "id, ion, node, pipeline, status, outcome, args, model, started_ms, finished_ms, actor, model_in";
 
 void save(store::Store& store, const RunRecord& r, bool insert) {
   Stmt s(store.catalog().handle(),
-         insert ? "INSERT INTO runs(status, outcome, model, finished_ms, id, ion, node, pipeline, args, started_ms, actor) "
-                  "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                : "UPDATE runs SET status = ?, outcome = ?, model = ?, finished_ms = ? WHERE id = ?");
-  s.bind(1, r.status).bind(2, r.outcome).bind(3, r.model);
-  r.finished_ms ? s.bind(4, r.finished_ms) : s.bind_null(4);
-  s.bind(5, r.id);
-  if (insert) s.bind(6, r.ion).bind(7, r.node).bind(8, r.pipeline).bind(9, json(r.args).dump()).bind(10, r.started_ms).bind(11, r.actor);
+         insert ? "INSERT INTO runs(status, outcome, model, model_in, finished_ms, id, ion, node, pipeline, args, "
+                  "started_ms, actor) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                : "UPDATE runs SET status = ?, outcome = ?, model = ?, model_in = ?, finished_ms = ? WHERE id = ?");
+  s.bind(1, r.status).bind(2, r.outcome).bind(3, r.model).bind(4, r.model_in);
+  r.finished_ms ? s.bind(5, r.finished_ms) : s.bind_null(5);
+  s.bind(6, r.id);
+  if (insert)
+    s.bind(7, r.ion).bind(8, r.node).bind(9, r.pipeline).bind(10, json(r.args).dump()).bind(11, r.started_ms).bind(12, r.actor);
   s.run();
 }
 
@@ -179,9 +183,14 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
     env["PYTHONPATH"] = dir + "/sdk" + (pythonpath != env.end() && !pythonpath->second.empty() ? ":" + pythonpath->second : "");
     // The path to create: a file or a directory, as the pipeline likes.
     env["MLOPS_MODEL_OUT"] = dir + "/model-out/model";
-    // Models reach consuming nodes through edges and policies, which this runtime does not follow yet.
-    if (m.consumes)
-      return finish("failed", "no model has reached node '" + r.node + "' yet (pipeline '" + m.name + "' consumes one)");
+    if (m.consumes) {
+      std::string model = delivered_model(store, r.ion, r.node);
+      if (model.empty())
+        return finish("failed", "no model has reached node '" + r.node + "' yet (pipeline '" + m.name + "' consumes one)");
+      auto pulled = store.pull(store::parse_model_ref(model), dir + "/model-in", false);
+      env["MLOPS_MODEL_IN"] = pulled.path;
+      r.model_in = model;
+    }
     for (const auto& step : m.steps) {
       if (step.spark) return finish("failed", "step '" + step.name + "': the spark engine is not available yet");
       engine::ProcessSpec spec;

@@ -31,7 +31,8 @@ struct RunRecord {
   std::string status;               // running, succeeded, failed
   std::string outcome;              // "exit 0", "step 'fit': exit 3", "wrote no model"
   std::map<std::string, std::string> args;
-  std::string model;  // NAME:VERSION pushed by the run, or ""
+  std::string model;     // NAME:VERSION pushed by the run, or ""
+  std::string model_in;  // NAME:VERSION the run read at $MLOPS_MODEL_IN, or ""
   int64_t started_ms = 0, finished_ms = 0;
   std::string actor;
 };

@@ -213,10 +213,23 @@ CREATE TABLE runs(
   outcome TEXT NOT NULL,
   args TEXT NOT NULL,
   model TEXT NOT NULL,
+  model_in TEXT NOT NULL,
   started_ms INTEGER NOT NULL,
   finished_ms INTEGER,
   actor TEXT NOT NULL);
 CREATE INDEX runs_by_node ON runs(ion, node, started_ms);
+)sql",
+    // 5: models moving through IONs: policy decisions and deliveries to pipeline nodes.
+    R"sql(
+CREATE TABLE flow_events(
+  id INTEGER PRIMARY KEY,
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  model TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('passed', 'failed', 'pending', 'delivered')),
+  reason TEXT NOT NULL,
+  at_ms INTEGER NOT NULL);
+CREATE INDEX flow_events_by_node ON flow_events(ion, node, kind, id);
 )sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");

@@ -89,15 +89,44 @@ class Runs(harness.MlopsTest):
     def test_quickstart_trains_for_real(self):
         self.ok("ion", "apply", "-f", EXAMPLES, "-q")
         out = self.ok("ion", "run", "quickstart", "--node", "train")
-        self.assertRegex(out, r"^run/\S+ succeeded \(quickstart/train: exit 0\) -> model/quickstart.train:1\n$")
+        self.assertRegex(out.splitlines()[0], r"^run/\S+ succeeded \(quickstart/train: exit 0\) -> model/quickstart.train:1$")
         self.ok("model", "pull", "quickstart.train", "-d", self.path("q"))
         model = json.load(open(self.path("q", "model")))
         self.assertEqual((model["kind"], model["k"], len(model["centres"])), ("kmeans", 3, 3))
         metrics = json.loads(self.ok("model", "show", "quickstart.train", "-o", "json"))["metrics"]
         self.assertEqual(sorted(metrics), ["inertia", "radius"], "reported through the SDK")
         self.assertAlmostEqual(metrics["inertia"], model["inertia"])
+
+    def test_a_consumer_without_a_model_fails_clearly(self):
+        self.ok("ion", "apply", "-f", EXAMPLES, "-q")
         r = self.run_mlops("ion", "run", "quickstart", "--node", "detect")
         self.assertIn("no model has reached node 'detect' yet (pipeline 'kmeans-infer' consumes one)", r.out)
+
+    def test_the_quickstart_loop_train_gate_deliver_infer(self):
+        self.ok("ion", "apply", "-f", EXAMPLES, "-q")
+        lines = self.ok("ion", "run", "quickstart", "--once").splitlines()
+        self.assertEqual(len(lines), 4, lines)
+        self.assertRegex(lines[0], r"^run/\S+ succeeded \(quickstart/train: exit 0\) -> model/quickstart.train:1$")
+        self.assertRegex(lines[1], r"^policy quickstart/quality passed model/quickstart.train:1 \(metric inertia [0-9.]+ < 2000\)$")
+        self.assertEqual(lines[2], "model/quickstart.train:1 delivered to quickstart/detect")
+        self.assertRegex(lines[3], r"^run/\S+ succeeded \(quickstart/detect: exit 0\)$")
+        detect = json.loads(self.ok("run", "list", "--node", "detect", "-o", "json"))["items"][-1]
+        self.assertEqual(detect["modelIn"], "quickstart.train:1")
+        self.assertRegex(self.ok("run", "logs", detect["id"]), r"^scored 200 points: \d+ anomalies")
+
+    def test_a_failing_gate_stops_the_model(self):
+        self.ok("ion", "apply", "-f", EXAMPLES, "-q")
+        strict = open(os.path.join(EXAMPLES, "ions", "quickstart.yaml")).read().replace("value: 2000", "value: 1")
+        self.ok("ion", "apply", "-f", self.write("strict.yaml", strict), "-q")
+        lines = self.ok("ion", "run", "quickstart", "--once").splitlines()
+        self.assertEqual(len(lines), 2, lines)
+        self.assertRegex(lines[1], r"^policy quickstart/quality failed model/quickstart.train:1 \(not metric inertia [0-9.]+ < 1\)$")
+
+    def test_an_approval_holds_the_model(self):
+        self.ok("ion", "apply", "-f", EXAMPLES, "-q")
+        lines = self.ok("ion", "run", "edge-cloud", "--once").splitlines()
+        self.assertEqual(lines[1], "policy edge-cloud/approve pending model/edge-cloud.retrain:1 (waiting for approval)")
+        self.assertEqual(len(lines), 2)
 
     def test_malformed_stats_lines_are_counted_not_fatal(self):
         self.write("s/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: stats}\n"

@@ -1,0 +1,101 @@
+#include "runtime/flow.hpp"
+
+#include <cstdio>
+#include <deque>
+#include <set>
+
+#include "util/strings.hpp"
+
+namespace mlops::runtime {
+
+using store::Stmt;
+
+namespace {
+
+std::string shown(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+bool compare(double lhs, const std::string& op, double rhs) {
+  if (op == ">") return lhs > rhs;
+  if (op == ">=") return lhs >= rhs;
+  if (op == "<") return lhs < rhs;
+  if (op == "<=") return lhs <= rhs;
+  if (op == "==") return lhs == rhs;
+  return lhs != rhs;
+}
+
+// Passed or failed, and why, for a gate.
+std::pair<bool, std::string> evaluate(const ion::Policy& gate, const nlohmann::json& metrics) {
+  std::string reasons;
+  for (const auto& c : gate.conditions) {
+    std::string what = c.source + " " + c.name;
+    if (c.source == "health")  // health scores arrive with the health work; until then nothing is known
+      return {false, what + " is not known"};
+    if (!metrics.contains(c.name) || !metrics[c.name].is_number()) return {false, what + " was not reported"};
+    double v = metrics[c.name].get<double>();
+    std::string text = what + " " + shown(v) + " " + c.op + " " + shown(c.value);
+    if (!compare(v, c.op, c.value)) return {false, "not " + text};
+    reasons += (reasons.empty() ? "" : ", ") + text;
+  }
+  return {true, reasons};
+}
+
+}  // namespace
+
+std::vector<FlowEvent> propagate(store::Store& store, const ion::IonManifest& ion, const std::string& from,
+                                 const std::string& model, int64_t now_ms) {
+  auto version = store.registry().resolve(store::parse_model_ref(model));
+  std::vector<FlowEvent> events;
+  std::deque<std::string> frontier{from};
+  std::set<std::string> seen{from};
+  while (!frontier.empty()) {
+    std::string at = frontier.front();
+    frontier.pop_front();
+    for (const auto& e : ion.edges) {
+      if (e.from != at || !seen.insert(e.to).second) continue;
+      const ion::Node* node = ion.find(e.to);
+      FlowEvent ev{ion.name, node->name, model, "", "", now_ms};
+      if (!node->policy) {
+        ev.kind = "delivered";
+        ev.reason = "from " + at;
+      } else if (node->policy->type == "auto") {
+        ev.kind = "passed";
+        ev.reason = "auto";
+      } else if (node->policy->type == "gate") {
+        auto [ok, why] = evaluate(*node->policy, version.metrics);
+        ev.kind = ok ? "passed" : "failed";
+        ev.reason = why;
+      } else {
+        ev.kind = "pending";
+        ev.reason = "waiting for approval";
+      }
+      if (ev.kind == "passed") frontier.push_back(node->name);
+      events.push_back(ev);
+    }
+  }
+  store::Catalog::Transaction tx(store.catalog());
+  for (const auto& ev : events) {
+    Stmt s(store.catalog().handle(),
+           "INSERT INTO flow_events(ion, node, model, kind, reason, at_ms) VALUES(?, ?, ?, ?, ?, ?)");
+    s.bind(1, ev.ion).bind(2, ev.node).bind(3, ev.model).bind(4, ev.kind).bind(5, ev.reason).bind(6, ev.at_ms).run();
+  }
+  tx.commit();
+  return events;
+}
+
+std::string delivered_model(store::Store& store, const std::string& ion, const std::string& node) {
+  Stmt s(store.catalog().handle(),
+         "SELECT model FROM flow_events WHERE ion = ? AND node = ? AND kind = 'delivered' ORDER BY id DESC LIMIT 1");
+  s.bind(1, ion).bind(2, node);
+  return s.step() ? s.text(0) : "";
+}
+
+std::string describe(const FlowEvent& e) {
+  if (e.kind == "delivered") return "model/" + e.model + " delivered to " + e.ion + "/" + e.node;
+  return "policy " + e.ion + "/" + e.node + " " + e.kind + " model/" + e.model + " (" + e.reason + ")";
+}
+
+}  // namespace mlops::runtime

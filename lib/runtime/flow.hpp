@@ -1,0 +1,34 @@
+// Models moving through an ION. A produced model travels along the producer's edges: a policy node
+// decides (auto passes; gate checks its conditions against the model's metrics; approval holds it
+// pending for people), and a pipeline node receives it: its next run reads it at $MLOPS_MODEL_IN.
+// Every decision and delivery is recorded with its reason.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ion/manifest.hpp"
+#include "store/store.hpp"
+
+namespace mlops::runtime {
+
+struct FlowEvent {
+  std::string ion, node;
+  std::string model;  // NAME:VERSION
+  std::string kind;   // passed, failed, pending, delivered
+  std::string reason;
+  int64_t at_ms = 0;
+};
+
+// Sends `model` (NAME:VERSION, already in the store) out of `from` along the ION's edges.
+std::vector<FlowEvent> propagate(store::Store& store, const ion::IonManifest& ion, const std::string& from,
+                                 const std::string& model, int64_t now_ms);
+
+// The model most recently delivered to a pipeline node, or "".
+std::string delivered_model(store::Store& store, const std::string& ion, const std::string& node);
+
+// "gate quality passed model/x:1 (metric inertia 558 < 2000)"
+std::string describe(const FlowEvent& e);
+
+}  // namespace mlops::runtime
