@@ -41,12 +41,13 @@ _mlops() {
       local pipes
       pipes=$(mlops pipeline list -o name 2>/dev/null | sed 's|^pipeline/||')
       COMPREPLY=($(compgen -W "$pipes $(printf '%s\n' $pipes | cut -d: -f1 | sort -u)" -- "$cur")) ;;
-    model) subs="push list show pull delete history alias" ;;
+    model) subs="push list show pull delete history alias pending approve reject" ;;
     "model alias") subs="set" ;;
     store) subs="fsck gc du" ;;
     "model push"*) flags="-n --name --metric --param --label"; COMPREPLY=($(compgen -f -- "$cur")) ;;
-    "model list"* | "model show"* | "model pull"* | "model delete"* | "model history"* | "model alias set"*)
-      flags="-l --selector -d --dir --force"
+    "model list"* | "model show"* | "model pull"* | "model delete"* | "model history"* | "model alias set"* | \
+      "model approve"* | "model reject"*)
+      flags="-l --selector -d --dir --force --ion --node --comment"
       local names
       names=$(mlops model list -o name 2>/dev/null | sed 's|^model/||')
       COMPREPLY=($(compgen -W "$names $(printf '%s\n' $names | cut -d: -f1 | sort -u)" -- "$cur")) ;;

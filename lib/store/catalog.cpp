@@ -231,6 +231,19 @@ CREATE TABLE flow_events(
   at_ms INTEGER NOT NULL);
 CREATE INDEX flow_events_by_node ON flow_events(ion, node, kind, id);
 )sql",
+    // 6: people's decisions on models held by approval policies.
+    R"sql(
+CREATE TABLE approvals(
+  id INTEGER PRIMARY KEY,
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  model TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK(decision IN ('approve', 'reject')),
+  comment TEXT NOT NULL,
+  at_ms INTEGER NOT NULL);
+CREATE INDEX approvals_by_model ON approvals(ion, node, model);
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
 

@@ -40,7 +40,7 @@ class Stmt {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens the catalog at `path`. With create=false a missing file is a not-found error. A catalog
   // from a newer mlops is refused before anything is written.

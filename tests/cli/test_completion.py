@@ -22,7 +22,8 @@ class BashCompletion(harness.MlopsTest):
     def test_commands_flags_and_names(self):
         self.assertIsNotNone(shutil.which("bash"))
         self.assertEqual(self.complete("mlops mo"), ["model"])
-        self.assertEqual(self.complete("mlops model p"), ["pull", "push"])
+        self.assertEqual(self.complete("mlops model pu"), ["pull", "push"])
+        self.assertEqual(self.complete("mlops model p"), ["pending", "pull", "push"])
         self.assertEqual(self.complete("mlops store "), ["du", "fsck", "gc"])
         self.assertEqual(self.complete("mlops -o y"), ["yaml"])
         self.assertIn("--metric", self.complete("mlops model push --m"))

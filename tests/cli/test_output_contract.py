@@ -52,6 +52,11 @@ class OutputContract(harness.MlopsTest):
         run = self.check("ion", "run", "quickstart", "--node", "train", kind="RunList")["items"][0]
         self.check("run", "list", kind="RunList")
         self.check("run", "show", run["id"], kind="Run")
+        self.run_mlops("ion", "run", "edge-cloud", env={"MLOPS_ACTOR": "carol"})
+        self.check("model", "pending", kind="PendingApprovalList")
+        r = self.run_mlops("model", "approve", "edge-cloud.retrain:1", "--ion", "edge-cloud", "-o", "json",
+                           env={"MLOPS_ACTOR": "alice"})
+        self.assertEqual(schema_check.errors(json.loads(r.out), SCHEMA["$defs"]["ApprovalResult"], SCHEMA), [])
         self.check("ion", "delete", "quickstart", kind="IONDeletion")
         self.check("pipeline", "delete", "p", kind="PipelineDeletion")
         os.unlink(self.blob_path("sha256:" + harness.sha256_file(self.path("m.bin"))))

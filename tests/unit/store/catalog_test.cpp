@@ -66,7 +66,7 @@ TEST_CASE("a version 1 catalog is migrated to the current schema") {
   mlops::testing::TempDir dir;
   {
     Catalog c(dir / "catalog.db", true);
-    c.exec("DROP TABLE flow_events; DROP TABLE runs; DROP TABLE ion_revisions; DROP TABLE ions; DROP TABLE pipeline_versions; "
+    c.exec("DROP TABLE approvals; DROP TABLE flow_events; DROP TABLE runs; DROP TABLE ion_revisions; DROP TABLE ions; DROP TABLE pipeline_versions; "
            "DROP TABLE pipelines; "
            "PRAGMA user_version=1");
   }
