@@ -25,6 +25,8 @@ const std::vector<GroupSpec>& command_groups() {
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
       {"init", "create a store (safe to repeat)", Needs::nothing, setup_init},
+      {"events", "what happened: models produced, runs failed, policy decisions, deliveries", Needs::store,
+       setup_events},
       {"model push", "store a model file or directory as a new version", Needs::store_create, setup_model_push},
       {"model list", "list model versions", Needs::store, setup_model_list},
       {"model show", "show one model version", Needs::store, setup_model_show},

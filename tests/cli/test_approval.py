@@ -73,6 +73,34 @@ class Approvals(harness.MlopsTest):
         r = self.run_mlops("ion", "run", "edge-cloud", "--node", "edge-infer")
         self.assertIn("no model has reached node 'edge-infer' yet", r.out)
 
+    def test_expired_requests_cannot_be_approved(self):
+        quick = TWO_KEYS.replace("two-keys", "quick").replace("quorum: 2}", "quorum: 1, expires: 1s}")
+        self.ok("ion", "apply", "-f", self.write("quick.yaml", quick), "-q")
+        self.as_("carol", "ion", "run", "quick")
+        self.assertEqual(len(json.loads(self.ok("model", "pending", "-o", "json"))["items"]), 1)
+        import time
+        time.sleep(1.3)
+        self.assertEqual(self.run_mlops("model", "pending").err, "nothing is waiting for approval\n")
+        self.assertEqual(self.as_("alice", "model", "approve", "quick.train:1", "--ion", "quick", code=1),
+                         "mlops: error: the approval of model 'quick.train:1' at quick/approve has expired\n")
+        events = json.loads(self.ok("events", "--ion", "quick", "-o", "json"))["items"]
+        self.assertEqual([(e["event"], e["node"], e["detail"].split(":")[0]) for e in events],
+                         [("produced", "train", events[0]["detail"].split(":")[0]), ("pending", "approve", "waiting for approval"),
+                          ("failed", "approve", "approval expired")])
+
+    def test_events_tell_the_story(self):
+        self.as_("carol", "ion", "run", "edge-cloud")
+        self.as_("alice", "model", "approve", "edge-cloud.retrain:1", "--ion", "edge-cloud")
+        self.ok("ion", "run", "quickstart", "--once")
+        kinds = [(e["ion"], e["event"], e["node"]) for e in json.loads(self.ok("events", "-o", "json"))["items"]]
+        self.assertEqual(kinds, [("edge-cloud", "produced", "retrain"), ("edge-cloud", "pending", "approve"),
+                                 ("edge-cloud", "passed", "approve"), ("edge-cloud", "delivered", "edge-infer"),
+                                 ("quickstart", "produced", "train"), ("quickstart", "passed", "quality"),
+                                 ("quickstart", "delivered", "detect")])
+        table = self.ok("events", "--ion", "quickstart").splitlines()
+        self.assertEqual(table[0].split(), ["TIME", "EVENT", "WHERE", "MODEL", "DETAIL"])
+        self.assertEqual(table[2].split()[1:4], ["passed", "quickstart/quality", "quickstart.train:1"])
+
     def test_bad_requests_change_nothing(self):
         self.as_("carol", "ion", "run", "edge-cloud")
         before = self.store_state()

@@ -57,6 +57,7 @@ class OutputContract(harness.MlopsTest):
         r = self.run_mlops("model", "approve", "edge-cloud.retrain:1", "--ion", "edge-cloud", "-o", "json",
                            env={"MLOPS_ACTOR": "alice"})
         self.assertEqual(schema_check.errors(json.loads(r.out), SCHEMA["$defs"]["ApprovalResult"], SCHEMA), [])
+        self.check("events", kind="EventList")
         self.check("ion", "delete", "quickstart", kind="IONDeletion")
         self.check("pipeline", "delete", "p", kind="PipelineDeletion")
         os.unlink(self.blob_path("sha256:" + harness.sha256_file(self.path("m.bin"))))
