@@ -7,6 +7,7 @@ namespace mlops::cli {
 
 Action setup_init(Args& args);
 Action setup_events(Args& args);
+Action setup_wait(Args& args);
 Action setup_model_push(Args& args);
 Action setup_model_list(Args& args);
 Action setup_model_show(Args& args);

@@ -56,6 +56,8 @@ const std::vector<CommandSpec>& command_table() {
       {"pipeline show", "show one pipeline version: engine, args and steps", Needs::store, setup_pipeline_show},
       {"pipeline download", "unpack a pipeline version into a new directory", Needs::store, setup_pipeline_download},
       {"pipeline delete", "delete a pipeline version, or a whole pipeline", Needs::store, setup_pipeline_delete},
+      {"wait", "block until a model is approved, rejected or delivered in an ION (exit 6 on timeout)", Needs::store,
+       setup_wait},
       {"store fsck", "re-hash every blob and check every version", Needs::store, setup_store_fsck},
       {"store gc", "remove blobs no version uses", Needs::store, setup_store_gc},
       {"store du", "show disk usage by model", Needs::store, setup_store_du},
@@ -106,8 +108,8 @@ std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global) {
   root.add_flag("-v,--verbose", global.verbose, "explain what is happening on stderr");
   root.add_flag("--no-color", global.no_color, "never colour output (also NO_COLOR)");
   root.footer(
-      "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 integrity failure, 7 permission denied,\n"
-      "8 no space left, 9 store written by a newer mlops. See mlops(1).");
+      "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 integrity failure, 5 'ion diff' failed,\n"
+      "6 timed out, 7 permission denied, 8 no space left, 9 store written by a newer mlops. See mlops(1).");
 
   std::map<std::string, std::string> group_summary;
   for (const auto& g : command_groups()) group_summary[g.path] = g.summary;

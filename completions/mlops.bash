@@ -24,7 +24,7 @@ _mlops() {
   done
   local subs="" flags=""
   case "${path# }" in
-    "") subs="events init ion model pipeline run store" ;;
+    "") subs="events init ion model pipeline run store wait" ;;
     run) subs="list show logs" ;;
     "run show"* | "run logs"*) COMPREPLY=($(compgen -W "$(mlops run list -o name 2>/dev/null | sed 's|^run/||')" -- "$cur")) ;;
     ion) subs="apply validate diff get describe history rollback delete graph run" ;;

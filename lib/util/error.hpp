@@ -15,7 +15,7 @@ enum class Exit : int {
   not_found = 3,     // a named model, version, alias, digest, file or store does not exist
   integrity = 4,     // stored bytes do not match their digest, or fsck found problems
   diff_failed = 5,   // an error in a diff command, which exits 1 for "differences found"
-  timed_out = 6,     // reserved: a wait ran out of time
+  timed_out = 6,     // a wait ran out of time
   permission = 7,    // the operating system or a role refused access
   no_space = 8,      // the disk or a quota is full
   incompatible = 9,  // the store was written by a newer mlops

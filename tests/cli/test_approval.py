@@ -101,6 +101,27 @@ class Approvals(harness.MlopsTest):
         self.assertEqual(table[0].split(), ["TIME", "EVENT", "WHERE", "MODEL", "DETAIL"])
         self.assertEqual(table[2].split()[1:4], ["passed", "quickstart/quality", "quickstart.train:1"])
 
+    def test_wait_blocks_until_approved_and_times_out_otherwise(self):
+        import subprocess
+        import time
+        self.as_("carol", "ion", "run", "edge-cloud")
+        r = self.run_mlops("wait", "edge-cloud.retrain:1", "--ion", "edge-cloud", "--for", "approved", "--timeout", "1s")
+        self.assertEqual((r.code, r.err), (6, "mlops: error: timed out after 1s waiting for model 'edge-cloud.retrain:1' "
+                                              "to be approved in ion/edge-cloud\n"))
+        waiter = subprocess.Popen([harness.BIN, "--store", self.store, "wait", "edge-cloud.retrain:1", "--ion", "edge-cloud",
+                                   "--for", "delivered", "--node", "edge-infer", "--timeout", "60s"],
+                                  env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        self.assertIsNone(waiter.poll(), "it waits")
+        self.as_("alice", "model", "approve", "edge-cloud.retrain:1", "--ion", "edge-cloud")
+        out, err = waiter.communicate(timeout=30)
+        self.assertEqual((waiter.returncode, out), (0, "model/edge-cloud.retrain:1 delivered to edge-cloud/edge-infer\n"), err)
+        self.assertEqual(self.ok("wait", "edge-cloud.retrain:1", "--ion", "edge-cloud", "--for", "approved"),
+                         "policy edge-cloud/approve passed model/edge-cloud.retrain:1 (approved by alice)\n")
+        r = self.run_mlops("wait", "edge-cloud.retrain:1", "--ion", "edge-cloud", "--for", "rejected")
+        self.assertEqual((r.code, r.err), (1, "mlops: error: model 'edge-cloud.retrain:1' was approved at "
+                                              "edge-cloud/approve (approved by alice)\n"))
+
     def test_bad_requests_change_nothing(self):
         self.as_("carol", "ion", "run", "edge-cloud")
         before = self.store_state()
