@@ -35,15 +35,19 @@ IonInputs load_ion_inputs(Env& env, const std::string& path) {
       // Directories holding pipeline.yaml are pipelines; every other *.yaml or *.yml below is an ION file.
       std::vector<std::string> files, pipelines;
       std::error_code ec;
-      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec))
-        if (it->path().filename() == "pipeline.yaml") pipelines.push_back(it->path().parent_path().string() + "/");
+      // One walk; which YAML files belong to a pipeline directory is decided once the walk is done.
+      std::vector<std::string> yaml;
       for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
            it.increment(ec)) {
         std::string p = it->path().string();
-        bool in_pipeline = std::any_of(pipelines.begin(), pipelines.end(), [&](auto& d) { return p.rfind(d, 0) == 0; });
-        if (!in_pipeline && it->is_regular_file() && (p.ends_with(".yaml") || p.ends_with(".yml"))) files.push_back(p);
+        if (it->path().filename() == "pipeline.yaml")
+          pipelines.push_back(it->path().parent_path().string() + "/");
+        else if (it->is_regular_file() && (p.ends_with(".yaml") || p.ends_with(".yml")))
+          yaml.push_back(p);
       }
+      for (const auto& p : yaml)
+        if (std::none_of(pipelines.begin(), pipelines.end(), [&](auto& d) { return p.rfind(d, 0) == 0; }))
+          files.push_back(p);
       if (ec) util::throw_errno("read directory", path, ec.value());
       for (auto& d : pipelines) d.pop_back();
       std::sort(files.begin(), files.end());

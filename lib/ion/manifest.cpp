@@ -17,17 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-bool identifier(const std::string& s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
-}
-
-std::map<std::string, std::string> string_map(const Value& v) {
-  std::map<std::string, std::string> out;
-  for (const auto& [k, item] : v.entries()) out[k] = item.as_string();
-  return out;
-}
-
 // Runs a check that throws a plain usage error and re-throws it located at `at`.
 template <typename F>
 auto located(const Value& at, F&& f) {
@@ -79,7 +68,7 @@ Placement parse_placement(const Value& v) {
   if (v.has("agent") == v.has("selector")) v.fail("a placement needs exactly one of 'agent' or 'selector'");
   if (v.has("agent")) p.agent = v.at("agent").as_string();
   if (v.has("selector")) {
-    p.selector = string_map(v.at("selector"));
+    p.selector = v.at("selector").as_string_map();
     if (p.selector.empty()) v.at("selector").fail("a selector needs at least one label");
   }
   return p;
@@ -134,9 +123,7 @@ Policy parse_policy(const Value& v) {
 Node parse_node(const Value& v) {
   v.only_keys({"name", "description", "pipeline", "policy", "placement", "schedule", "args", "mode"});
   Node n;
-  Value name = v.at("name");
-  n.name = name.as_string();
-  if (!identifier(n.name)) name.fail("node name '" + n.name + "' must be a letter or '_' followed by letters, digits, '_' or '-'");
+  n.name = v.at("name").as_identifier("node name");
   if (v.has("description")) n.description = v.at("description").as_string();
   if (v.has("pipeline") == v.has("policy")) v.fail("node '" + n.name + "' needs exactly one of 'pipeline' or 'policy'");
   if (v.has("policy")) {

@@ -1,6 +1,7 @@
 #include "manifest/document.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "util/error.hpp"
@@ -131,6 +132,26 @@ std::vector<Value> Value::items() const {
   std::vector<Value> out;
   size_t i = 0;
   for (const auto& item : node_) out.emplace_back(item, source_, path_ + "[" + std::to_string(i++) + "]", mark_);
+  return out;
+}
+
+std::string Value::as_identifier(const std::string& what) const {
+  std::string s = as_string();
+  bool ok = !s.empty() && (std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_') &&
+            std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
+  if (!ok) fail(what + " '" + s + "' must be a letter or '_' followed by letters, digits, '_' or '-'");
+  return s;
+}
+
+std::map<std::string, std::string> Value::as_string_map() const {
+  std::map<std::string, std::string> out;
+  for (const auto& [k, item] : entries()) out[k] = item.as_string();
+  return out;
+}
+
+std::vector<std::string> Value::as_string_list() const {
+  std::vector<std::string> out;
+  for (const auto& item : items()) out.push_back(item.as_string());
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,13 @@ class Value {
   void only_keys(const std::vector<std::string>& allowed) const;
   // Sequence items.
   std::vector<Value> items() const;
+
+  // A name made of a letter or '_' and then letters, digits, '_' or '-'; `what` names it in the
+  // error ("step name").
+  std::string as_identifier(const std::string& what) const;
+  // A map or a list of strings.
+  std::map<std::string, std::string> as_string_map() const;
+  std::vector<std::string> as_string_list() const;
 
   // Checks the value is one of `choices` (as a string) and returns it.
   std::string as_choice(const std::vector<std::string>& choices) const;

@@ -35,12 +35,7 @@ struct Item {
 
 void walk(const std::string& root, const std::string& rel, const IgnoreRules& ignore, std::vector<Item>& out) {
   std::string dir = rel.empty() ? root : root + "/" + rel;
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
-       it.increment(ec))
-    names.push_back(it->path().filename().string());
-  if (ec) util::throw_errno("read directory", dir, ec.value());
+  std::vector<std::string> names = util::list_dir(dir);
   for (const auto& name : names) {
     std::string child = rel.empty() ? name : rel + "/" + name;
     std::string path = root + "/" + child;

@@ -15,23 +15,6 @@ using manifest::Value;
 
 namespace {
 
-bool identifier(const std::string& s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
-}
-
-std::map<std::string, std::string> string_map(const Value& v) {
-  std::map<std::string, std::string> out;
-  for (const auto& [k, item] : v.entries()) out[k] = item.as_string();
-  return out;
-}
-
-std::vector<std::string> string_list(const Value& v) {
-  std::vector<std::string> out;
-  for (const auto& item : v.items()) out.push_back(item.as_string());
-  return out;
-}
-
 void check_value(const Value& v, const std::string& type) {
   if (type == "int") v.as_int();
   else if (type == "float") v.as_number();
@@ -43,8 +26,7 @@ Arg parse_arg(const Value& v, std::set<std::string>& names) {
   v.only_keys({"name", "type", "default", "description"});
   Arg a;
   Value name = v.at("name");
-  a.name = name.as_string();
-  if (!identifier(a.name)) name.fail("argument name '" + a.name + "' must be a letter or '_' followed by letters, digits, '_' or '-'");
+  a.name = name.as_identifier("argument name");
   if (!names.insert(a.name).second) name.fail("duplicate argument '" + a.name + "'");
   a.type = v.has("type") ? v.at("type").as_choice({"string", "int", "float", "bool"}) : "string";
   if (v.has("default")) {
@@ -61,9 +43,9 @@ SparkApp parse_spark(const Value& v) {
   SparkApp s;
   s.app = v.at("app").as_string();
   if (v.has("class")) s.main_class = v.at("class").as_string();
-  if (v.has("args")) s.args = string_list(v.at("args"));
-  if (v.has("conf")) s.conf = string_map(v.at("conf"));
-  if (v.has("packages")) s.packages = string_list(v.at("packages"));
+  if (v.has("args")) s.args = v.at("args").as_string_list();
+  if (v.has("conf")) s.conf = v.at("conf").as_string_map();
+  if (v.has("packages")) s.packages = v.at("packages").as_string_list();
   return s;
 }
 
@@ -116,7 +98,7 @@ PipelineManifest parse_pipeline(const manifest::Source& source) {
     name.fail(std::string("invalid pipeline name '") + p.name + "'" + std::string(e.what()).substr(std::string(e.what()).find("':")+1));
   }
   if (meta.has("description")) p.description = meta.at("description").as_string();
-  if (meta.has("labels")) p.labels = string_map(meta.at("labels"));
+  if (meta.has("labels")) p.labels = meta.at("labels").as_string_map();
 
   Value spec = doc.at("spec");
   spec.only_keys({"engine", "produces", "consumes", "args", "steps"});
@@ -135,8 +117,7 @@ PipelineManifest parse_pipeline(const manifest::Source& source) {
     v.only_keys({"name", "run", "spark", "after", "env"});
     Step s;
     Value sname = v.at("name");
-    s.name = sname.as_string();
-    if (!identifier(s.name)) sname.fail("step name '" + s.name + "' must be a letter or '_' followed by letters, digits, '_' or '-'");
+    s.name = sname.as_identifier("step name");
     if (!step_names.insert(s.name).second) sname.fail("duplicate step '" + s.name + "'");
     bool has_run = v.has("run"), has_spark = v.has("spark");
     if (has_run == has_spark) v.fail("step '" + s.name + "' needs exactly one of 'run' or 'spark'");
@@ -145,7 +126,7 @@ PipelineManifest parse_pipeline(const manifest::Source& source) {
       if (run.is_scalar()) {
         s.run = {"/bin/sh", "-c", run.as_string()};
       } else {
-        s.run = string_list(run);
+        s.run = run.as_string_list();
         if (s.run.empty()) run.fail("'run' of step '" + s.name + "' is empty");
       }
     } else {
@@ -153,7 +134,7 @@ PipelineManifest parse_pipeline(const manifest::Source& source) {
                                                   "set 'spec.engine: spark'");
       s.spark = parse_spark(v.at("spark"));
     }
-    if (v.has("env")) s.env = string_map(v.at("env"));
+    if (v.has("env")) s.env = v.at("env").as_string_map();
     steps.push_back(std::move(s));
   }
   // 'after' may name a later step, so it is checked once every name is known.

@@ -82,13 +82,7 @@ Tree Tree::parse(std::string_view text, const std::string& digest) {
 // Lists the whole directory first, so a link or device anywhere is refused before anything is stored.
 static void walk(const std::string& root, const std::string& rel, Tree& tree) {
   std::string dir = rel.empty() ? root : root + "/" + rel;
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
-       it.increment(ec))
-    names.push_back(it->path().filename().string());
-  if (ec) util::throw_errno("read directory", dir, ec.value());
-  std::sort(names.begin(), names.end());
+  std::vector<std::string> names = util::list_dir(dir);
   for (const auto& name : names) {
     std::string child_rel = rel.empty() ? name : rel + "/" + name;
     std::string path = root + "/" + child_rel;

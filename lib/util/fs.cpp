@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <random>
@@ -100,6 +101,17 @@ void make_dirs(const std::string& path) {
   if (parent != path) make_dirs(parent);
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) throw_errno("create directory", path, errno);
   fsync_path(parent);
+}
+
+std::vector<std::string> list_dir(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec))
+    names.push_back(it->path().filename().string());
+  if (ec) throw_errno("read directory", dir, ec.value());
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 void remove_all(const std::string& path) {

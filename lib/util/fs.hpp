@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mlops::util {
 
@@ -42,6 +43,8 @@ bool path_exists(const std::string& path);
 void make_dirs(const std::string& path);
 std::string dirname_of(const std::string& path);
 std::string basename_of(const std::string& path);
+// The names in a directory, sorted, without "." and "..".
+std::vector<std::string> list_dir(const std::string& dir);
 // Removes a file or a whole tree; missing paths are fine.
 void remove_all(const std::string& path);
 
