@@ -50,6 +50,7 @@ def fail(message):
 
 def writer_main(logdir):
     """In the venv: writes batches as the controller asks on stdin, flushing after each."""
+    sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
     sys.path.insert(0, HERE)
     import write_events
     from tensorboardX import SummaryWriter
