@@ -31,6 +31,7 @@ Action setup_ion_run(Args& args);
 Action setup_run_list(Args& args);
 Action setup_run_show(Args& args);
 Action setup_run_logs(Args& args);
+Action setup_run_cancel(Args& args);
 Action setup_pipeline_upload(Args& args);
 Action setup_pipeline_list(Args& args);
 Action setup_pipeline_show(Args& args);

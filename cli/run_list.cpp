@@ -5,6 +5,7 @@
 #include "cli/output.hpp"
 #include "runtime/run.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 #include "util/time.hpp"
 
 namespace mlops::cli {
@@ -18,7 +19,8 @@ struct ListOptions {
 nlohmann::json run_json(const runtime::RunRecord& r) {
   nlohmann::json j = {{"id", r.id}, {"ion", r.ion}, {"node", r.node}, {"pipeline", r.pipeline}, {"status", r.status},
                       {"outcome", r.outcome}, {"args", r.args}, {"model", r.model}, {"modelIn", r.model_in},
-                      {"startedAt", util::format_rfc3339(r.started_ms)}, {"startedBy", r.actor}};
+                      {"startedAt", util::format_rfc3339(r.started_ms)}, {"startedBy", r.actor},
+                      {"attempts", r.attempts}};
   j["finishedAt"] = r.finished_ms ? nlohmann::json(util::format_rfc3339(r.finished_ms)) : nlohmann::json();
   return j;
 }
@@ -54,7 +56,6 @@ Action setup_run_list(Args& args) {
 }
 
 Action setup_run_show(Args& args);
-Action setup_run_logs(Args& args);
 
 namespace {
 
@@ -65,13 +66,21 @@ struct ShowOptions {
 int show(const ShowOptions& o, Env& env) {
   auto r = runtime::get_run(env.store(), o.id);
   if (structured_output(env)) {
-    print_document(env, document("Run", run_json(r)));
+    auto j = run_json(r);
+    j["stats"] = nlohmann::json::array();
+    for (const auto& s : runtime::run_stats(env.store(), r.id))
+      j["stats"].push_back({{"name", s.name}, {"source", s.source}, {"points", s.points}, {"last", s.last}});
+    print_document(env, document("Run", j));
     return 0;
   }
   if (env.global.output == "name") {
     env.out << "run/" << r.id << "\n";
     return 0;
   }
+  std::string stats;
+  for (const auto& s : runtime::run_stats(env.store(), r.id))
+    stats += (stats.empty() ? "" : ", ") + s.name + "=" + util::format_number(s.last) + " (" + std::to_string(s.points) +
+             (s.points == 1 ? " point" : " points") + ")";
   std::string args;
   for (const auto& [k, v] : r.args) args += (args.empty() ? "" : ", ") + k + "=" + v;
   print_fields(env, {{"ID", r.id},
@@ -80,23 +89,14 @@ int show(const ShowOptions& o, Env& env) {
                      {"Pipeline", r.pipeline},
                      {"Status", r.status},
                      {"Outcome", r.outcome},
+                     {"Attempts", std::to_string(r.attempts)},
                      {"Args", args.empty() ? "-" : args},
                      {"Model in", r.model_in.empty() ? "-" : "model/" + r.model_in},
                      {"Model", r.model.empty() ? "-" : "model/" + r.model},
                      {"Started", util::format_rfc3339(r.started_ms) + " by " + r.actor},
                      {"Finished", r.finished_ms ? util::format_rfc3339(r.finished_ms) : "-"},
+                     {"Stats", stats.empty() ? "-" : stats},
                      {"Directory", runtime::run_dir(env.store(), r.id)}});
-  return 0;
-}
-
-struct LogsOptions {
-  std::string id;
-};
-
-int logs(const LogsOptions& o, Env& env) {
-  auto r = runtime::get_run(env.store(), o.id);
-  std::string path = runtime::run_dir(env.store(), r.id) + "/run.log";
-  if (util::path_exists(path)) env.out << util::read_file(path);
   return 0;
 }
 
@@ -106,12 +106,6 @@ Action setup_run_show(Args& args) {
   auto o = std::make_shared<ShowOptions>();
   args.positional("id", o->id, "ID", "run id");
   return [o](Env& env) { return show(*o, env); };
-}
-
-Action setup_run_logs(Args& args) {
-  auto o = std::make_shared<LogsOptions>();
-  args.positional("id", o->id, "ID", "run id");
-  return [o](Env& env) { return logs(*o, env); };
 }
 
 }  // namespace mlops::cli

@@ -135,13 +135,19 @@ ProcessOutcome Process::wait() {
   ProcessOutcome outcome;
   pollfd fds[2] = {{pidfd_, POLLIN, 0}, {cancel_pipe_[0], POLLIN, 0}};
   for (;;) {
-    int timeout = -1;
+    int timeout = spec_.on_tick ? static_cast<int>(spec_.tick.count()) : -1;
+    bool deadline = false;
     if (spec_.timeout) {
-      int64_t left = spec_.timeout->count() - elapsed_ms(started_);
-      timeout = static_cast<int>(std::max<int64_t>(0, left));
+      int64_t left = std::max<int64_t>(0, spec_.timeout->count() - elapsed_ms(started_));
+      deadline = timeout < 0 || left <= timeout;
+      if (deadline) timeout = static_cast<int>(left);
     }
     int n = ::poll(fds, 2, timeout);
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0 && !deadline) {
+      spec_.on_tick();
+      continue;
+    }
     if (n == 0 && spec_.timeout && !outcome.timed_out && !outcome.cancelled) {
       outcome.timed_out = true;
       terminate_group();

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@ struct ProcessSpec {
   std::optional<std::chrono::milliseconds> timeout;
   // After SIGTERM, how long the group gets to exit before SIGKILL.
   std::chrono::milliseconds grace{2000};
+  // Called about every `tick` on the thread inside wait(): where a runner looks for cancel requests
+  // and collects what the process reports, without a thread of its own.
+  std::function<void()> on_tick;
+  std::chrono::milliseconds tick{250};
 };
 
 struct ProcessOutcome {

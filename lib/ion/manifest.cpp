@@ -28,7 +28,7 @@ auto located(const Value& at, F&& f) {
 }
 
 Schedule parse_schedule(const Value& v) {
-  v.only_keys({"cron", "timezone", "every", "on", "alert"});
+  v.only_keys({"cron", "timezone", "every", "on", "alert", "missed"});
   Schedule s;
   int kinds = v.has("cron") + v.has("every") + v.has("on");
   if (kinds != 1) v.fail("a schedule needs exactly one of 'cron', 'every' or 'on'");
@@ -59,6 +59,10 @@ Schedule parse_schedule(const Value& v) {
     }
   }
   if (v.has("timezone") && s.kind != "cron") v.at("timezone").fail("'timezone' goes with 'cron'");
+  if (v.has("missed")) {
+    if (s.kind != "cron" && s.kind != "every") v.at("missed").fail("'missed' goes with 'cron' or 'every'");
+    s.missed = v.at("missed").as_choice({"skip", "run-one"});
+  }
   return s;
 }
 
@@ -121,13 +125,14 @@ Policy parse_policy(const Value& v) {
 }
 
 Node parse_node(const Value& v) {
-  v.only_keys({"name", "description", "pipeline", "policy", "placement", "schedule", "args", "mode"});
+  v.only_keys({"name", "description", "pipeline", "policy", "placement", "schedule", "args", "mode", "timeout", "retry",
+               "concurrency"});
   Node n;
   n.name = v.at("name").as_identifier("node name");
   if (v.has("description")) n.description = v.at("description").as_string();
   if (v.has("pipeline") == v.has("policy")) v.fail("node '" + n.name + "' needs exactly one of 'pipeline' or 'policy'");
   if (v.has("policy")) {
-    for (const char* field : {"placement", "schedule", "args", "mode"})
+    for (const char* field : {"placement", "schedule", "args", "mode", "timeout", "retry", "concurrency"})
       if (v.has(field)) v.at(field).fail(std::string("'") + field + "' is for pipeline nodes; '" + n.name + "' is a policy");
     n.policy = parse_policy(v.at("policy"));
     return n;
@@ -146,6 +151,23 @@ Node parse_node(const Value& v) {
       n.args_at.emplace(k, item);
     }
   if (v.has("mode")) n.mode = v.at("mode").as_choice({"batch", "service"});
+  if (v.has("timeout")) {
+    Value t = v.at("timeout");
+    n.timeout = t.as_string();
+    n.timeout_seconds = located(t, [&] { return schedule::parse_duration(n.timeout); });
+  }
+  if (v.has("retry")) {
+    Value r = v.at("retry");
+    r.only_keys({"limit", "backoff"});
+    n.retry.limit = r.at("limit").as_int();
+    if (n.retry.limit < 0 || n.retry.limit > 100) r.at("limit").fail("retry limit must be between 0 and 100");
+    if (r.has("backoff")) {
+      Value b = r.at("backoff");
+      n.retry.backoff = b.as_string();
+      n.retry.backoff_seconds = located(b, [&] { return schedule::parse_duration(n.retry.backoff); });
+    }
+  }
+  if (v.has("concurrency")) n.concurrency = v.at("concurrency").as_choice({"forbid", "allow", "replace"});
   return n;
 }
 
@@ -315,6 +337,7 @@ json to_json(const IonManifest& ion) {
       json schedule = json::object();
       if (n.schedule.kind == "cron") schedule = {{"cron", n.schedule.cron}, {"timezone", n.schedule.timezone}};
       if (n.schedule.kind == "every") schedule = {{"every", n.schedule.every}};
+      if (n.schedule.missed != "skip") schedule["missed"] = n.schedule.missed;
       if (n.schedule.kind == "model") schedule = {{"on", "model"}};
       if (n.schedule.kind == "alert") {
         schedule = {{"on", "alert"}};
@@ -323,6 +346,11 @@ json to_json(const IonManifest& ion) {
       item["schedule"] = schedule;
       item["args"] = n.args;
       item["mode"] = n.mode;
+      // Only what differs from the defaults, so revisions applied before these fields existed
+      // compare equal to the same manifest applied now.
+      if (!n.timeout.empty()) item["timeout"] = n.timeout;
+      if (n.retry.limit) item["retry"] = {{"limit", n.retry.limit}, {"backoff", n.retry.backoff}};
+      if (n.concurrency != "forbid") item["concurrency"] = n.concurrency;
     }
     nodes.push_back(item);
   }

@@ -28,6 +28,14 @@ struct Schedule {
   std::string every;
   int64_t every_seconds = 0;
   std::string alert;  // for kind alert: only this alert name ("" = any)
+  std::string missed = "skip";  // cron and every: slots missed while no agent ran: skip or run-one
+};
+
+// A failed run is tried again up to `limit` times, waiting backoff, 2 x backoff, 4 x backoff ...
+struct Retry {
+  int64_t limit = 0;
+  std::string backoff = "10s";
+  int64_t backoff_seconds = 10;
 };
 
 struct Placement {
@@ -61,6 +69,12 @@ struct Node {
   Schedule schedule;
   std::map<std::string, std::string> args;
   std::string mode = "batch";  // batch or service
+  std::string timeout;         // "" or a duration: a run still going then is killed, whole tree
+  int64_t timeout_seconds = 0;
+  Retry retry;
+  // What a trigger does while a run of this node is still going: forbid (skip it), allow (run
+  // both), replace (cancel the running one).
+  std::string concurrency = "forbid";
   std::optional<manifest::Value> pipeline_at;  // where the reference was written, for later errors
   std::map<std::string, manifest::Value> args_at;
 };

@@ -10,12 +10,22 @@ std::vector<Event> list_events(store::Store& store, const std::string& ion) {
   std::vector<Event> out;
   Stmt runs(store.catalog().handle(),
             "SELECT finished_ms, status, ion, node, model, outcome, id FROM runs "
-            "WHERE finished_ms IS NOT NULL AND (? = '' OR ion = ?) AND (status = 'failed' OR model != '')");
+            "WHERE finished_ms IS NOT NULL AND (? = '' OR ion = ?) AND (status IN ('failed', 'cancelled') OR model != '')");
   runs.bind(1, ion).bind(2, ion);
   while (runs.step()) {
-    bool failed = runs.text(1) == "failed";
-    out.push_back({runs.integer(0), failed ? "run-failed" : "produced", runs.text(2), runs.text(3), runs.text(4),
-                   "run " + runs.text(6) + (failed ? ": " + runs.text(5) : "")});
+    std::string status = runs.text(1);
+    bool ended = status != "succeeded";
+    out.push_back({runs.integer(0), ended ? "run-" + status : "produced", runs.text(2), runs.text(3), runs.text(4),
+                   "run " + runs.text(6) + (ended ? ": " + runs.text(5) : "")});
+  }
+  // What pipelines said through the SDK: events, and alerts (which 'on: alert' nodes answer).
+  Stmt said(store.catalog().handle(),
+            "SELECT at_ms, kind, ion, node, level, name, message, run FROM run_events WHERE ? = '' OR ion = ? ORDER BY id");
+  said.bind(1, ion).bind(2, ion);
+  while (said.step()) {
+    std::string name = said.text(5);
+    out.push_back({said.integer(0), said.text(1), said.text(2), said.text(3), "",
+                   said.text(4) + (name.empty() ? "" : " " + name) + ": " + said.text(6) + " (run " + said.text(7) + ")"});
   }
   Stmt flows(store.catalog().handle(),
              "SELECT at_ms, kind, ion, node, model, reason FROM flow_events WHERE ? = '' OR ion = ? ORDER BY id");

@@ -1,5 +1,6 @@
-// The story of an ION, oldest first: models produced, runs that failed, policy decisions (gated,
-// approved, rejected, expired, pending) and deliveries, from the runs and flow records.
+// The story of an ION, oldest first: models produced, runs that failed or were cancelled, policy
+// decisions (gated, approved, rejected, expired, pending), deliveries, hot swaps into services, and
+// the events and alerts pipelines raised through the SDK.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,8 @@ namespace mlops::runtime {
 
 struct Event {
   int64_t at_ms = 0;
-  std::string kind;  // produced, run-failed, passed, failed, pending, delivered
+  // produced, run-failed, run-cancelled, passed, failed, pending, delivered, deployed, event, alert
+  std::string kind;
   std::string ion, node;
   std::string model;  // NAME:VERSION or ""
   std::string detail;

@@ -1,23 +1,14 @@
 #include "runtime/run.hpp"
 
-#include <dirent.h>
-#include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
-#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <ctime>
 #include <random>
 
-#include "engine/process.hpp"
-#include "ion/registry.hpp"
-#include "pipeline/archive.hpp"
-#include "pipeline/manifest.hpp"
-#include "pipeline/registry.hpp"
-#include "runtime/flow.hpp"
-#include "runtime/sdk.hpp"
 #include "util/error.hpp"
-#include "util/fs.hpp"
-#include "util/strings.hpp"
 
 namespace mlops::runtime {
 
@@ -27,18 +18,6 @@ using util::Error;
 using util::Exit;
 
 namespace {
-
-std::string new_run_id(int64_t now_ms) {
-  time_t secs = static_cast<time_t>(now_ms / 1000);
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  char suffix[8];
-  std::snprintf(suffix, sizeof suffix, "%06x", static_cast<unsigned>(rng() & 0xffffff));
-  return std::string("r") + stamp + "-" + suffix;
-}
 
 RunRecord read_row(const Stmt& s) {
   RunRecord r;
@@ -54,177 +33,127 @@ RunRecord read_row(const Stmt& s) {
   r.finished_ms = s.is_null(9) ? 0 : s.integer(9);
   r.actor = s.text(10);
   r.model_in = s.text(11);
+  r.attempts = s.integer(12);
+  r.cancel_requested_by = s.text(13);
   return r;
 }
 
 const char* const kColumns =
-    "id, ion, node, pipeline, status, outcome, args, model, started_ms, finished_ms, actor, model_in";
-
-void save(store::Store& store, const RunRecord& r, bool insert) {
-  Stmt s(store.catalog().handle(),
-         insert ? "INSERT INTO runs(status, outcome, model, model_in, finished_ms, id, ion, node, pipeline, args, "
-                  "started_ms, actor) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                : "UPDATE runs SET status = ?, outcome = ?, model = ?, model_in = ?, finished_ms = ? WHERE id = ?");
-  s.bind(1, r.status).bind(2, r.outcome).bind(3, r.model).bind(4, r.model_in);
-  r.finished_ms ? s.bind(5, r.finished_ms) : s.bind_null(5);
-  s.bind(6, r.id);
-  if (insert)
-    s.bind(7, r.ion).bind(8, r.node).bind(9, r.pipeline).bind(10, json(r.args).dump()).bind(11, r.started_ms).bind(12, r.actor);
-  s.run();
-}
-
-std::string env_name(const std::string& arg) {
-  std::string out = "MLOPS_ARG_";
-  for (char c : arg) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// Metrics reported through the stats channel, and how many lines were not valid records.
-std::pair<json, size_t> read_metrics(const std::string& path) {
-  json metrics = json::object();
-  size_t bad = 0;
-  if (!util::path_exists(path)) return {metrics, bad};
-  for (const auto& line : util::split(util::read_file(path), '\n')) {
-    if (line.empty()) continue;
-    json record = json::parse(line, nullptr, false);
-    if (record.is_discarded() || !record.is_object() || !record.contains("type")) {
-      ++bad;
-      continue;
-    }
-    if (record["type"] == "metric") {
-      if (!record.contains("name") || !record["name"].is_string() || !record.contains("value") ||
-          !record["value"].is_number()) {
-        ++bad;
-        continue;
-      }
-      metrics[record["name"].get<std::string>()] = record["value"];
-    }
-  }
-  return {metrics, bad};
-}
-
-// What a producing run left in model-out: its single entry, or the directory when there are several.
-std::string produced_model(const std::string& dir) {
-  std::vector<std::string> entries;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d))
-      if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") entries.push_back(e->d_name);
-    ::closedir(d);
-  }
-  if (entries.empty()) return "";
-  return entries.size() == 1 ? dir + "/" + entries[0] : dir;
-}
+    "id, ion, node, pipeline, status, outcome, args, model, started_ms, finished_ms, actor, model_in, attempts, "
+    "cancel_requested_by";
 
 }  // namespace
+
+std::string new_run_id(int64_t now_ms) {
+  time_t secs = static_cast<time_t>(now_ms / 1000);
+  struct tm tm;
+  gmtime_r(&secs, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%06x", static_cast<unsigned>(rng() & 0xffffff));
+  return std::string("r") + stamp + "-" + suffix;
+}
+
 
 std::string model_name(const std::string& ion, const std::string& node) { return ion + "." + node; }
 
 std::string run_dir(const store::Store& store, const std::string& id) { return store.root() + "/runs/" + id; }
 
-RunRecord run_node(store::Store& store, const RunRequest& req) {
-  auto revision = ion::current_revision(store, req.ion);
-  auto manifest = ion::load_revision(revision);
-  const ion::Node* node = manifest.find(req.node);
-  if (!node) {
-    std::vector<std::string> names;
-    for (const auto& n : manifest.nodes) names.push_back(n.name);
-    std::string guess = util::did_you_mean(req.node, names);
-    throw Error(Exit::not_found, "ION '" + req.ion + "' has no node '" + req.node + "'",
-                guess.empty() ? "" : "did you mean '" + guess + "'?");
+void save_run(store::Store& store, const RunRecord& r, bool insert) {
+  Stmt s(store.catalog().handle(),
+         insert ? "INSERT INTO runs(status, outcome, model, model_in, finished_ms, attempts, runner_pid, id, ion, node, "
+                  "pipeline, args, started_ms, actor) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                : "UPDATE runs SET status = ?, outcome = ?, model = ?, model_in = ?, finished_ms = ?, attempts = ?, "
+                  "runner_pid = ? WHERE id = ?");
+  s.bind(1, r.status).bind(2, r.outcome).bind(3, r.model).bind(4, r.model_in);
+  r.finished_ms ? s.bind(5, r.finished_ms) : s.bind_null(5);
+  s.bind(6, r.attempts).bind(7, static_cast<int64_t>(r.finished_ms ? 0 : ::getpid())).bind(8, r.id);
+  if (insert)
+    s.bind(9, r.ion).bind(10, r.node).bind(11, r.pipeline).bind(12, json(r.args).dump()).bind(13, r.started_ms).bind(14, r.actor);
+  s.run();
+}
+
+void set_run_process(store::Store& store, const std::string& id, int64_t process_group) {
+  Stmt s(store.catalog().handle(), "UPDATE runs SET process_group = ? WHERE id = ?");
+  s.bind(1, process_group).bind(2, id).run();
+}
+
+std::string cancel_request(store::Store& store, const std::string& id) {
+  Stmt s(store.catalog().handle(), "SELECT cancel_requested_by FROM runs WHERE id = ?");
+  s.bind(1, id);
+  return s.step() ? s.text(0) : "";
+}
+
+RunRecord request_cancel(store::Store& store, const std::string& id, const std::string& actor, int64_t now_ms) {
+  RunRecord r = get_run(store, id);
+  if (r.status != "running") throw Error(Exit::error, "run '" + id + "' is not running (it " + r.status + ")");
+  int64_t runner = 0, group = 0;
+  {
+    Stmt s(store.catalog().handle(), "SELECT runner_pid, process_group FROM runs WHERE id = ?");
+    s.bind(1, id);
+    if (s.step()) runner = s.integer(0), group = s.integer(1);
   }
-  if (node->policy) throw Error(Exit::usage, "node '" + req.node + "' is a policy; only pipeline nodes run");
-  auto version = pipeline::resolve_pipeline(store, store::parse_model_ref(node->pipeline));
-
-  RunRecord r;
-  r.id = new_run_id(req.clock->now_ms());
-  r.ion = req.ion;
-  r.node = req.node;
-  r.pipeline = version.name + ":" + std::to_string(version.version);
-  r.status = "running";
-  r.outcome = "running";
-  r.started_ms = req.clock->now_ms();
-  r.actor = req.actor;
-  for (const auto& a : version.summary["args"])
-    if (a.contains("default")) r.args[a["name"]] = a["default"];
-  for (const auto& [k, v] : node->args) r.args[k] = v;
-
-  std::string dir = run_dir(store, r.id);
-  util::make_dirs(dir);
-  save(store, r, true);
-
-  auto finish = [&](const std::string& status, const std::string& outcome) {
-    r.status = status;
-    r.outcome = outcome;
-    r.finished_ms = req.clock->now_ms();
-    save(store, r, false);
-    return r;
-  };
-  try {
-    pipeline::extract_archive(store.blobs().read_verified(version.digest), dir + "/workspace",
-                              "pipeline/" + r.pipeline);
-    auto m = pipeline::parse_pipeline({"pipeline.yaml", util::read_file(dir + "/workspace/pipeline.yaml")});
-    for (const char* sub : {"/model-out", "/tensorboard", "/sdk"}) util::make_dirs(dir + sub);
-    {
-      util::TempFile sdk(dir + "/sdk");
-      std::string source = python_sdk_source();
-      util::write_all(sdk.fd(), source.data(), source.size(), sdk.path());
-      sdk.commit(dir + "/sdk/mlops_sdk.py", false);
-    }
-    std::map<std::string, std::string> env = req.base_env;
-    env["MLOPS_RUN_ID"] = r.id;
-    env["MLOPS_ION"] = r.ion;
-    env["MLOPS_NODE"] = r.node;
-    env["MLOPS_PIPELINE"] = r.pipeline;
-    env["MLOPS_WORKSPACE"] = dir + "/workspace";
-    env["MLOPS_STATS"] = dir + "/stats.jsonl";
-    env["MLOPS_TENSORBOARD_DIR"] = dir + "/tensorboard";
-    for (const auto& [k, v] : r.args) env[env_name(k)] = v;
-    auto pythonpath = env.find("PYTHONPATH");
-    env["PYTHONPATH"] = dir + "/sdk" + (pythonpath != env.end() && !pythonpath->second.empty() ? ":" + pythonpath->second : "");
-    // The path to create: a file or a directory, as the pipeline likes.
-    env["MLOPS_MODEL_OUT"] = dir + "/model-out/model";
-    if (m.consumes) {
-      std::string model = delivered_model(store, r.ion, r.node);
-      if (model.empty())
-        return finish("failed", "no model has reached node '" + r.node + "' yet (pipeline '" + m.name + "' consumes one)");
-      auto pulled = store.pull(store::parse_model_ref(model), dir + "/model-in", false);
-      env["MLOPS_MODEL_IN"] = pulled.path;
-      r.model_in = model;
-    }
-    for (const auto& step : m.steps) {
-      if (step.spark) return finish("failed", "step '" + step.name + "': the spark engine is not available yet");
-      engine::ProcessSpec spec;
-      spec.argv = step.run;
-      spec.env = env;
-      for (const auto& [k, v] : step.env) spec.env[k] = v;
-      spec.cwd = dir + "/workspace";
-      spec.stdout_path = spec.stderr_path = dir + "/run.log";
-      engine::Process process(spec);
-      auto outcome = process.wait();
-      if (!outcome.ok()) return finish("failed", "step '" + step.name + "': " + outcome.describe());
-    }
-    auto [metrics, bad_lines] = read_metrics(dir + "/stats.jsonl");
-    std::string note = bad_lines ? " (" + std::to_string(bad_lines) + " malformed stats lines ignored)" : "";
-    if (m.produces) {
-      std::string produced = produced_model(dir + "/model-out");
-      if (produced.empty()) return finish("failed", "wrote no model (expected one at $MLOPS_MODEL_OUT)");
-      store::PushRequest push;
-      push.path = produced;
-      push.name = model_name(r.ion, r.node);
-      push.labels = {{"ion", r.ion}, {"node", r.node}, {"run", r.id}, {"pipeline", r.pipeline}, {"agent", "local"}};
-      push.params = {{"pipelineDigest", "sha256:" + version.digest}};
-      for (const auto& [k, v] : r.args) push.params["arg." + k] = v;
-      push.metrics = metrics;
-      push.actor = req.actor;
-      push.now_ms = req.clock->now_ms();
-      auto pushed = store.push(push);
-      r.model = pushed.name + ":" + std::to_string(pushed.version);
-    }
-    return finish("succeeded", "exit 0" + note);
-  } catch (const Error& e) {
-    finish("failed", e.what());
-    throw;
+  Stmt s(store.catalog().handle(), "UPDATE runs SET cancel_requested_by = ? WHERE id = ? AND status = 'running'");
+  s.bind(1, actor).bind(2, id).run();
+  bool runner_alive = runner > 0 && (::kill(static_cast<pid_t>(runner), 0) == 0 || errno == EPERM);
+  if (!runner_alive) {
+    // Nobody is left to see the request: end what the run started, and the run.
+    if (group > 0) ::kill(-static_cast<pid_t>(group), SIGKILL);
+    r.status = "cancelled";
+    r.outcome = "cancelled by " + actor + " (its runner had gone)";
+    r.finished_ms = now_ms;
+    save_run(store, r, false);
   }
+  r.cancel_requested_by = actor;
+  return r;
+}
+
+void RunControl::cancel(const std::string& why) {
+  std::lock_guard lock(mutex_);
+  if (cancelled_) return;
+  cancelled_ = true;
+  why_ = why;
+  if (process_) process_->cancel();
+  wake_.notify_all();
+}
+
+bool RunControl::cancelled() const {
+  std::lock_guard lock(mutex_);
+  return cancelled_;
+}
+
+std::string RunControl::why() const {
+  std::lock_guard lock(mutex_);
+  return why_;
+}
+
+void RunControl::attach(engine::Process* process) {
+  std::lock_guard lock(mutex_);
+  process_ = process;
+  if (cancelled_ && process_) process_->cancel();
+}
+
+void RunControl::detach() {
+  std::lock_guard lock(mutex_);
+  process_ = nullptr;
+}
+
+bool RunControl::sleep_for(int64_t ms) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, std::chrono::milliseconds(ms), [&] { return cancelled_; });
+  return !cancelled_;
+}
+
+std::vector<StatSummary> run_stats(store::Store& store, const std::string& id) {
+  Stmt s(store.catalog().handle(),
+         "SELECT name, source, count(*), (SELECT value FROM stats l WHERE l.run = s.run AND l.name = s.name AND "
+         "l.source = s.source ORDER BY id DESC LIMIT 1) FROM stats s WHERE run = ? GROUP BY name, source ORDER BY name");
+  s.bind(1, id);
+  std::vector<StatSummary> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2), s.real(3)});
+  return out;
 }
 
 std::vector<RunRecord> list_runs(store::Store& store, const std::string& ion, const std::string& node) {

@@ -54,6 +54,11 @@ Stmt& Stmt::bind(int index, int64_t value) {
   return *this;
 }
 
+Stmt& Stmt::bind_real(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
 Stmt& Stmt::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -72,6 +77,8 @@ std::string Stmt::text(int column) const {
 }
 
 int64_t Stmt::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Stmt::real(int column) const { return sqlite3_column_double(stmt_, column); }
 
 bool Stmt::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
@@ -243,6 +250,74 @@ CREATE TABLE approvals(
   comment TEXT NOT NULL,
   at_ms INTEGER NOT NULL);
 CREATE INDEX approvals_by_model ON approvals(ion, node, model);
+)sql",
+    // 7: runs that are cancelled, retried and controlled from other processes; models deployed into
+    // running services; what runs report while they run (stats, SDK events and alerts); where each
+    // scheduled node's timetable stands. SQLite cannot change a CHECK constraint, so runs and
+    // flow_events are rebuilt.
+    R"sql(
+CREATE TABLE runs_v7(
+  id TEXT PRIMARY KEY,
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  pipeline TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('running', 'succeeded', 'failed', 'cancelled')),
+  outcome TEXT NOT NULL,
+  args TEXT NOT NULL,
+  model TEXT NOT NULL,
+  model_in TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  finished_ms INTEGER,
+  actor TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 1,
+  runner_pid INTEGER NOT NULL DEFAULT 0,
+  process_group INTEGER NOT NULL DEFAULT 0,
+  cancel_requested_by TEXT NOT NULL DEFAULT '');
+INSERT INTO runs_v7(id, ion, node, pipeline, status, outcome, args, model, model_in, started_ms, finished_ms, actor)
+  SELECT id, ion, node, pipeline, status, outcome, args, model, model_in, started_ms, finished_ms, actor FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v7 RENAME TO runs;
+CREATE INDEX runs_by_node ON runs(ion, node, started_ms);
+CREATE TABLE stats(
+  id INTEGER PRIMARY KEY,
+  run TEXT NOT NULL,
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  source TEXT NOT NULL,
+  name TEXT NOT NULL,
+  step INTEGER,
+  value REAL NOT NULL,
+  labels TEXT NOT NULL,
+  at_ms INTEGER NOT NULL);
+CREATE INDEX stats_by_run ON stats(run, name, id);
+CREATE TABLE run_events(
+  id INTEGER PRIMARY KEY,
+  run TEXT NOT NULL,
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('event', 'alert')),
+  level TEXT NOT NULL,
+  name TEXT NOT NULL,
+  message TEXT NOT NULL,
+  at_ms INTEGER NOT NULL);
+CREATE INDEX run_events_by_kind ON run_events(kind, id);
+CREATE TABLE flow_events_v7(
+  id INTEGER PRIMARY KEY,
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  model TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('passed', 'failed', 'pending', 'delivered', 'deployed')),
+  reason TEXT NOT NULL,
+  at_ms INTEGER NOT NULL);
+INSERT INTO flow_events_v7 SELECT id, ion, node, model, kind, reason, at_ms FROM flow_events;
+DROP TABLE flow_events;
+ALTER TABLE flow_events_v7 RENAME TO flow_events;
+CREATE INDEX flow_events_by_node ON flow_events(ion, node, kind, id);
+CREATE TABLE schedule_state(
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  last_slot_ms INTEGER NOT NULL,
+  PRIMARY KEY(ion, node));
 )sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");

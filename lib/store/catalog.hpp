@@ -23,6 +23,7 @@ class Stmt {
 
   Stmt& bind(int index, std::string_view value);
   Stmt& bind(int index, int64_t value);
+  Stmt& bind_real(int index, double value);
   Stmt& bind_null(int index);
   bool step();  // true while a row is available
   void run() {
@@ -31,6 +32,7 @@ class Stmt {
   }
   std::string text(int column) const;
   int64_t integer(int column) const;
+  double real(int column) const;
   bool is_null(int column) const;
 
  private:
@@ -40,7 +42,7 @@ class Stmt {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens the catalog at `path`. With create=false a missing file is a not-found error. A catalog
   // from a newer mlops is refused before anything is written.

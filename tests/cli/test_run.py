@@ -56,7 +56,7 @@ class Runs(harness.MlopsTest):
         env = dict(line.split("=", 1) for line in open(self.path("m", "model", "env.txt")).read().splitlines())
         rundir = os.path.join(self.store, "runs", run["id"])
         self.assertEqual(env, {
-            "MLOPS_ARG_K": "5", "MLOPS_ARG_LEARNING_RATE": "0.1", "MLOPS_ION": "demo", "MLOPS_NODE": "dump",
+            "MLOPS_ARG_K": "5", "MLOPS_ARG_LEARNING_RATE": "0.1", "MLOPS_ION": "demo", "MLOPS_NODE": "dump", "MLOPS_NODE_MODE": "batch",
             "MLOPS_MODEL_OUT": f"{rundir}/model-out/model", "MLOPS_PIPELINE": "envdump:1", "MLOPS_RUN_ID": run["id"],
             "MLOPS_STATS": f"{rundir}/stats.jsonl", "MLOPS_TENSORBOARD_DIR": f"{rundir}/tensorboard",
             "MLOPS_WORKSPACE": f"{rundir}/workspace"})

@@ -116,3 +116,29 @@ TEST_CASE("a command that cannot start is an error, looked up in the child's PAT
     CHECK(e.code() == mlops::util::Exit::not_found);
   }
 }
+
+TEST_CASE("the tick runs on the waiting thread and may cancel; the timeout still holds between ticks") {
+  mlops::testing::TempDir dir;
+  auto spec = sh("sleep 30", dir);
+  int ticks = 0;
+  Process* self = nullptr;
+  spec.tick = 20ms;
+  spec.on_tick = [&] {
+    if (++ticks == 3) self->cancel();
+  };
+  Process p(spec);
+  self = &p;
+  auto o = p.wait();
+  CHECK(o.cancelled);
+  CHECK(ticks >= 3);
+
+  auto timed = sh("sleep 30", dir);
+  timed.tick = 50ms;
+  timed.timeout = 120ms;
+  int counted = 0;
+  timed.on_tick = [&] { ++counted; };
+  Process q(timed);
+  auto t = q.wait();
+  CHECK(t.timed_out);
+  CHECK(counted >= 1);
+}

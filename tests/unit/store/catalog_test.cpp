@@ -66,7 +66,7 @@ TEST_CASE("a version 1 catalog is migrated to the current schema") {
   mlops::testing::TempDir dir;
   {
     Catalog c(dir / "catalog.db", true);
-    c.exec("DROP TABLE approvals; DROP TABLE flow_events; DROP TABLE runs; DROP TABLE ion_revisions; DROP TABLE ions; DROP TABLE pipeline_versions; "
+    c.exec("DROP TABLE schedule_state; DROP TABLE run_events; DROP TABLE stats; DROP TABLE approvals; DROP TABLE flow_events; DROP TABLE runs; DROP TABLE ion_revisions; DROP TABLE ions; DROP TABLE pipeline_versions; "
            "DROP TABLE pipelines; "
            "PRAGMA user_version=1");
   }
@@ -75,4 +75,27 @@ TEST_CASE("a version 1 catalog is migrated to the current schema") {
   Stmt s(c.handle(), "SELECT count(*) FROM pipelines");
   REQUIRE(s.step());
   CHECK(s.integer(0) == 0);
+}
+
+TEST_CASE("a version 6 catalog keeps its runs when runs learn to be cancelled") {
+  mlops::testing::TempDir dir;
+  {
+    Catalog c(dir / "catalog.db", true);
+    c.exec("DROP TABLE schedule_state; DROP TABLE run_events; DROP TABLE stats; DROP TABLE runs; "
+           "CREATE TABLE runs(id TEXT PRIMARY KEY, ion TEXT NOT NULL, node TEXT NOT NULL, pipeline TEXT NOT NULL, "
+           "status TEXT NOT NULL CHECK(status IN ('running', 'succeeded', 'failed')), outcome TEXT NOT NULL, "
+           "args TEXT NOT NULL, model TEXT NOT NULL, model_in TEXT NOT NULL, started_ms INTEGER NOT NULL, "
+           "finished_ms INTEGER, actor TEXT NOT NULL); "
+           "INSERT INTO runs VALUES('r1', 'i', 'n', 'p:1', 'succeeded', 'exit 0', '{}', '', '', 5, 6, 'ann'); "
+           "PRAGMA user_version=6");
+  }
+  Catalog c(dir / "catalog.db", false);
+  CHECK(c.schema_version() == Catalog::kSchemaVersion);
+  Stmt s(c.handle(), "SELECT id, status, attempts, cancel_requested_by FROM runs");
+  REQUIRE(s.step());
+  CHECK(s.text(0) == "r1");
+  CHECK(s.text(1) == "succeeded");
+  CHECK(s.integer(2) == 1);
+  CHECK(s.text(3) == "");
+  c.exec("UPDATE runs SET status = 'cancelled'");
 }

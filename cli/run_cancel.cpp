@@ -1,0 +1,41 @@
+// mlops run cancel ID [--wait]: stop a running run, from any terminal. Its runner (ion run or the
+// agent) sees the request within a quarter second and stops the whole process tree.
+#include <memory>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "runtime/run.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct CancelOptions {
+  std::string id;
+  bool no_wait = false;
+};
+
+int cancel(const CancelOptions& o, Env& env) {
+  auto r = runtime::request_cancel(env.store(), o.id, env.actor(), env.clock.now_ms());
+  // Wait for the runner to confirm, so that a script's next command sees the run ended.
+  for (int i = 0; !o.no_wait && r.status == "running" && i < 300; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    r = runtime::get_run(env.store(), o.id);
+  }
+  std::string verb = r.status == "running" ? "cancel requested" : r.status;
+  print_result(env, document("Run", {{"id", r.id}, {"status", r.status}, {"outcome", r.outcome}}), {"run/" + r.id},
+               {"run/" + r.id + " " + verb});
+  return 0;
+}
+
+}  // namespace
+
+Action setup_run_cancel(Args& args) {
+  auto o = std::make_shared<CancelOptions>();
+  args.positional("id", o->id, "ID", "run id");
+  args.flag("--no-wait", o->no_wait, "return once the request is recorded, before the run has stopped");
+  return [o](Env& env) { return cancel(*o, env); };
+}
+
+}  // namespace mlops::cli

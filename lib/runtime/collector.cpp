@@ -1,0 +1,116 @@
+#include "runtime/collector.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmath>
+
+#include "util/fs.hpp"
+
+namespace mlops::runtime {
+
+using nlohmann::json;
+using store::Stmt;
+
+namespace {
+
+bool is_text(const json& r, const char* key) { return r.contains(key) && r[key].is_string(); }
+bool is_number(const json& r, const char* key) {
+  return r.contains(key) && r[key].is_number() && std::isfinite(r[key].get<double>());
+}
+
+int64_t record_ms(const json& r, int64_t now_ms) {
+  return is_number(r, "time") ? static_cast<int64_t>(std::llround(r["time"].get<double>() * 1000)) : now_ms;
+}
+
+}  // namespace
+
+Collector::Collector(RunKey key, std::string stats_path, std::string tensorboard_dir)
+    : key_(std::move(key)), stats_path_(std::move(stats_path)), watcher_(std::move(tensorboard_dir)) {}
+
+void Collector::collect(store::Store& store, int64_t now_ms, bool final) {
+  std::string chunk;
+  int fd = ::open(stats_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    util::Fd guard(fd);
+    char buf[1 << 16];
+    for (;;) {
+      ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(offset_));
+      if (n <= 0) break;
+      chunk.append(buf, static_cast<size_t>(n));
+      offset_ += static_cast<uint64_t>(n);
+    }
+  }
+  auto scalars = watcher_.poll();
+  if (chunk.empty() && scalars.empty() && !(final && !partial_.empty())) return;
+  partial_ += chunk;
+  store::Catalog::Transaction tx(store.catalog());
+  size_t start = 0;
+  for (size_t nl; (nl = partial_.find('\n', start)) != std::string::npos; start = nl + 1)
+    record(store, partial_.substr(start, nl - start), now_ms);
+  partial_.erase(0, start);
+  if (final && !partial_.empty()) {
+    record(store, partial_, now_ms);
+    partial_.clear();
+  }
+  for (const auto& s : scalars) {
+    Stmt ins(store.catalog().handle(),
+             "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) "
+             "VALUES(?, ?, ?, 'tensorboard', ?, ?, ?, '{}', ?)");
+    ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, s.tag).bind(5, s.step);
+    ins.bind_real(6, s.value).bind(7, static_cast<int64_t>(std::llround(s.wall_time * 1000))).run();
+    ++tensorboard_points_;
+  }
+  tx.commit();
+}
+
+void Collector::record(store::Store& store, const std::string& line, int64_t now_ms) {
+  if (line.empty()) return;
+  json r = json::parse(line, nullptr, false);
+  if (r.is_discarded() || !r.is_object() || !is_text(r, "type")) {
+    ++malformed_;
+    return;
+  }
+  std::string type = r["type"];
+  int64_t at = record_ms(r, now_ms);
+  sqlite3* db = store.catalog().handle();
+  if (type == "metric" || type == "stat") {
+    if (!is_text(r, "name") || !is_number(r, "value")) {
+      ++malformed_;
+      return;
+    }
+    if (type == "metric") metrics_[r["name"].get<std::string>()] = r["value"];
+    json labels = r.contains("labels") && r["labels"].is_object() ? r["labels"] : json::object();
+    Stmt ins(db, "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) "
+                 "VALUES(?, ?, ?, ?, ?, NULL, ?, ?, ?)");
+    ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, type).bind(5, r["name"].get<std::string>());
+    ins.bind_real(6, r["value"].get<double>()).bind(7, labels.dump()).bind(8, at).run();
+  } else if (type == "table" || type == "distribution") {
+    // Kept whole (as labels) until the health work reads them; the value is the row or count total.
+    if (!is_text(r, "name")) {
+      ++malformed_;
+      return;
+    }
+    double size = 0;
+    if (type == "table" && r.contains("rows") && r["rows"].is_array()) size = static_cast<double>(r["rows"].size());
+    if (type == "distribution" && r.contains("counts") && r["counts"].is_array())
+      for (const auto& c : r["counts"]) size += c.is_number() ? c.get<double>() : 0;
+    Stmt ins(db, "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) "
+                 "VALUES(?, ?, ?, ?, ?, NULL, ?, ?, ?)");
+    ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, type).bind(5, r["name"].get<std::string>());
+    ins.bind_real(6, size).bind(7, r.dump()).bind(8, at).run();
+  } else if (type == "event" || type == "alert") {
+    if (!is_text(r, "message") || (type == "alert" && !is_text(r, "name"))) {
+      ++malformed_;
+      return;
+    }
+    std::string level = is_text(r, "level") ? r["level"].get<std::string>() : (type == "alert" ? "warning" : "info");
+    Stmt ins(db, "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, type).bind(5, level);
+    ins.bind(6, is_text(r, "name") ? r["name"].get<std::string>() : "").bind(7, r["message"].get<std::string>()).bind(8, at).run();
+  } else {
+    ++malformed_;
+  }
+}
+
+}  // namespace mlops::runtime

@@ -1,0 +1,44 @@
+// What a run reports while it runs, read as it arrives: the SDK's JSON lines on the stats channel
+// (metrics, stats, tables, distributions, events, alerts) and the TensorBoard scalars under
+// MLOPS_TENSORBOARD_DIR. Stats go to the catalog's stats table, events and alerts to run_events,
+// metrics become the produced model's. A line that is not a valid record is counted, not fatal.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "stats/tensorboard.hpp"
+#include "store/store.hpp"
+
+namespace mlops::runtime {
+
+struct RunKey {
+  std::string run, ion, node;
+};
+
+class Collector {
+ public:
+  Collector(RunKey key, std::string stats_path, std::string tensorboard_dir);
+  // Records everything complete since the last call. With `final`, a last line without its
+  // newline counts too (the run has ended, nothing more will come).
+  void collect(store::Store& store, int64_t now_ms, bool final = false);
+
+  const nlohmann::json& metrics() const { return metrics_; }
+  size_t malformed() const { return malformed_; }
+  size_t tensorboard_points() const { return tensorboard_points_; }
+  size_t corrupt_tensorboard_records() const { return watcher_.corrupt_records(); }
+
+ private:
+  void record(store::Store& store, const std::string& line, int64_t now_ms);
+  RunKey key_;
+  std::string stats_path_;
+  uint64_t offset_ = 0;
+  std::string partial_;
+  stats::TensorBoardWatcher watcher_;
+  nlohmann::json metrics_ = nlohmann::json::object();
+  size_t malformed_ = 0, tensorboard_points_ = 0;
+};
+
+}  // namespace mlops::runtime

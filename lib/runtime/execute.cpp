@@ -1,0 +1,258 @@
+// run_node: one run of a pipeline node, from unpacking its bundle to pushing what it produced.
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "engine/process.hpp"
+#include "ion/registry.hpp"
+#include "pipeline/archive.hpp"
+#include "pipeline/manifest.hpp"
+#include "pipeline/registry.hpp"
+#include "runtime/collector.hpp"
+#include "runtime/flow.hpp"
+#include "runtime/run.hpp"
+#include "runtime/sdk.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+
+namespace mlops::runtime {
+
+using util::Error;
+using util::Exit;
+
+namespace {
+
+constexpr int64_t kTickMs = 250;
+
+std::string env_name(const std::string& arg) {
+  std::string out = "MLOPS_ARG_";
+  for (char c : arg) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// What a producing run left in model-out: its single entry, or the directory when there are several.
+std::string produced_model(const std::string& dir) {
+  std::vector<std::string> entries;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d))
+      if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") entries.push_back(e->d_name);
+    ::closedir(d);
+  }
+  if (entries.empty()) return "";
+  return entries.size() == 1 ? dir + "/" + entries[0] : dir;
+}
+
+void append_log(const std::string& path, const std::string& line) {
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (fd.get() >= 0) util::write_all(fd.get(), line.data(), line.size(), path);
+}
+
+// A service reads its model through model-in/current. Each model is pulled whole into its own
+// directory first; then a new symlink is renamed over current, so the service sees the old model or
+// the new one, never a mix.
+std::string stage_model(store::Store& store, const std::string& dir, const std::string& model) {
+  std::string flat = model;
+  std::replace(flat.begin(), flat.end(), ':', '_');
+  std::string stage = dir + "/model-in/" + flat;
+  if (util::path_exists(stage)) util::remove_all(stage);
+  util::make_dirs(stage);
+  auto pulled = store.pull(store::parse_model_ref(model), stage, false);
+  std::string link = dir + "/model-in/current";
+  std::string tmp = link + ".new";
+  ::unlink(tmp.c_str());
+  std::string target = pulled.path.substr(dir.size() + std::string("/model-in/").size());
+  if (::symlink(target.c_str(), tmp.c_str()) != 0) util::throw_errno("create", tmp, errno);
+  if (::rename(tmp.c_str(), link.c_str()) != 0) util::throw_errno("switch", link, errno);
+  util::fsync_path(dir + "/model-in");
+  return link;
+}
+
+void record_deployed(store::Store& store, const RunRecord& r, const std::string& model, const std::string& was,
+                     int64_t now_ms) {
+  store::Stmt s(store.catalog().handle(),
+                "INSERT INTO flow_events(ion, node, model, kind, reason, at_ms) VALUES(?, ?, ?, 'deployed', ?, ?)");
+  s.bind(1, r.ion).bind(2, r.node).bind(3, model).bind(4, "hot-swapped into run " + r.id + " (was " + was + ")");
+  s.bind(5, now_ms).run();
+}
+
+}  // namespace
+
+RunRecord run_node(store::Store& store, const RunRequest& req) {
+  auto revision = ion::current_revision(store, req.ion);
+  auto manifest = ion::load_revision(revision);
+  const ion::Node* node = manifest.find(req.node);
+  if (!node) {
+    std::vector<std::string> names;
+    for (const auto& n : manifest.nodes) names.push_back(n.name);
+    std::string guess = util::did_you_mean(req.node, names);
+    throw Error(Exit::not_found, "ION '" + req.ion + "' has no node '" + req.node + "'",
+                guess.empty() ? "" : "did you mean '" + guess + "'?");
+  }
+  if (node->policy) throw Error(Exit::usage, "node '" + req.node + "' is a policy; only pipeline nodes run");
+  auto version = pipeline::resolve_pipeline(store, store::parse_model_ref(node->pipeline));
+  const bool service = node->mode == "service";
+
+  RunRecord r;
+  r.id = new_run_id(req.clock->now_ms());
+  r.ion = req.ion;
+  r.node = req.node;
+  r.pipeline = version.name + ":" + std::to_string(version.version);
+  r.status = "running";
+  r.outcome = "running";
+  r.started_ms = req.clock->now_ms();
+  r.actor = req.actor;
+  for (const auto& a : version.summary["args"])
+    if (a.contains("default")) r.args[a["name"]] = a["default"];
+  for (const auto& [k, v] : node->args) r.args[k] = v;
+
+  std::string dir = run_dir(store, r.id);
+  util::make_dirs(dir);
+  save_run(store, r, true);
+  Collector collector({r.id, r.ion, r.node}, dir + "/stats.jsonl", dir + "/tensorboard");
+
+  auto finish = [&](const std::string& status, const std::string& outcome) {
+    collector.collect(store, req.clock->now_ms(), true);
+    r.status = status;
+    r.outcome = outcome;
+    r.finished_ms = req.clock->now_ms();
+    save_run(store, r, false);
+    return r;
+  };
+  try {
+    pipeline::extract_archive(store.blobs().read_verified(version.digest), dir + "/workspace",
+                              "pipeline/" + r.pipeline);
+    auto m = pipeline::parse_pipeline({"pipeline.yaml", util::read_file(dir + "/workspace/pipeline.yaml")});
+    for (const char* sub : {"/model-out", "/tensorboard", "/sdk", "/model-in"}) util::make_dirs(dir + sub);
+    {
+      util::TempFile sdk(dir + "/sdk");
+      std::string source = python_sdk_source();
+      util::write_all(sdk.fd(), source.data(), source.size(), sdk.path());
+      sdk.commit(dir + "/sdk/mlops_sdk.py", false);
+    }
+    std::map<std::string, std::string> env = req.base_env;
+    env["MLOPS_RUN_ID"] = r.id;
+    env["MLOPS_ION"] = r.ion;
+    env["MLOPS_NODE"] = r.node;
+    env["MLOPS_NODE_MODE"] = node->mode;
+    env["MLOPS_PIPELINE"] = r.pipeline;
+    env["MLOPS_WORKSPACE"] = dir + "/workspace";
+    env["MLOPS_STATS"] = dir + "/stats.jsonl";
+    env["MLOPS_TENSORBOARD_DIR"] = dir + "/tensorboard";
+    for (const auto& [k, v] : r.args) env[env_name(k)] = v;
+    auto pythonpath = env.find("PYTHONPATH");
+    env["PYTHONPATH"] = dir + "/sdk" + (pythonpath != env.end() && !pythonpath->second.empty() ? ":" + pythonpath->second : "");
+    // The path to create: a file or a directory, as the pipeline likes.
+    env["MLOPS_MODEL_OUT"] = dir + "/model-out/model";
+    if (m.consumes) {
+      std::string model = delivered_model(store, r.ion, r.node);
+      if (model.empty())
+        return finish("failed", "no model has reached node '" + r.node + "' yet (pipeline '" + m.name + "' consumes one)");
+      if (service) {
+        env["MLOPS_MODEL_IN"] = stage_model(store, dir, model);
+      } else {
+        env["MLOPS_MODEL_IN"] = store.pull(store::parse_model_ref(model), dir + "/model-in", false).path;
+      }
+      r.model_in = model;
+      save_run(store, r, false);
+    }
+
+    std::string failure;
+    const int64_t attempts = 1 + node->retry.limit;
+    std::string cancelled_by;
+    auto check_cancel = [&](engine::Process* p) {
+      if (cancelled_by.empty()) cancelled_by = cancel_request(store, r.id);
+      if (cancelled_by.empty() && req.control && req.control->cancelled()) cancelled_by = req.control->why();
+      if (!cancelled_by.empty() && p) p->cancel();
+    };
+    for (r.attempts = 1;; ++r.attempts) {
+      failure.clear();
+      util::remove_all(dir + "/model-out");
+      util::make_dirs(dir + "/model-out");
+      int64_t attempt_start = req.clock->now_ms();
+      for (const auto& step : m.steps) {
+        if (step.spark) return finish("failed", "step '" + step.name + "': the spark engine is not available yet");
+        engine::ProcessSpec spec;
+        spec.argv = step.run;
+        spec.env = env;
+        for (const auto& [k, v] : step.env) spec.env[k] = v;
+        spec.cwd = dir + "/workspace";
+        spec.stdout_path = spec.stderr_path = dir + "/run.log";
+        if (node->timeout_seconds) {
+          int64_t left = node->timeout_seconds * 1000 - (req.clock->now_ms() - attempt_start);
+          spec.timeout = std::chrono::milliseconds(std::max<int64_t>(left, 1));
+        }
+        spec.tick = std::chrono::milliseconds(kTickMs);
+        engine::Process* running = nullptr;
+        spec.on_tick = [&] {
+          collector.collect(store, req.clock->now_ms());
+          check_cancel(running);
+          if (!service || !running) return;
+          std::string latest = delivered_model(store, r.ion, r.node);
+          if (latest.empty() || latest == r.model_in) return;
+          stage_model(store, dir, latest);
+          ::kill(running->pid(), SIGHUP);  // the SDK turns it into "the model changed"; see mlops_sdk
+          record_deployed(store, r, latest, r.model_in.empty() ? "none" : r.model_in, req.clock->now_ms());
+          r.model_in = latest;
+          save_run(store, r, false);
+        };
+        engine::Process process(spec);
+        running = &process;
+        set_run_process(store, r.id, process.pid());
+        if (req.control) req.control->attach(&process);
+        check_cancel(&process);
+        auto outcome = process.wait();
+        if (req.control) req.control->detach();
+        if (!cancelled_by.empty()) return finish("cancelled", "cancelled by " + cancelled_by);
+        if (!outcome.ok()) {
+          failure = "step '" + step.name + "': " + outcome.describe();
+          break;
+        }
+      }
+      if (failure.empty()) break;
+      if (r.attempts >= attempts) {
+        if (attempts > 1) failure += " (attempt " + std::to_string(r.attempts) + " of " + std::to_string(attempts) + ")";
+        return finish("failed", failure);
+      }
+      int64_t wait_ms = node->retry.backoff_seconds * 1000 << std::min<int64_t>(r.attempts - 1, 20);
+      append_log(dir + "/run.log", "mlops: attempt " + std::to_string(r.attempts) + " of " + std::to_string(attempts) +
+                                       " failed (" + failure + "); retrying in " + std::to_string(wait_ms / 1000) + "s\n");
+      save_run(store, r, false);
+      for (int64_t waited = 0; waited < wait_ms && cancelled_by.empty(); waited += kTickMs) {
+        if (req.control) req.control->sleep_for(std::min(kTickMs, wait_ms - waited));
+        else ::usleep(static_cast<useconds_t>(std::min(kTickMs, wait_ms - waited) * 1000));
+        check_cancel(nullptr);
+      }
+      if (!cancelled_by.empty()) return finish("cancelled", "cancelled by " + cancelled_by + " (after " + failure + ")");
+    }
+    collector.collect(store, req.clock->now_ms(), true);
+    size_t bad_lines = collector.malformed();
+    std::string note = bad_lines ? " (" + std::to_string(bad_lines) + " malformed stats lines ignored)" : "";
+    if (r.attempts > 1) note += " (attempt " + std::to_string(r.attempts) + " of " + std::to_string(attempts) + ")";
+    if (m.produces) {
+      std::string produced = produced_model(dir + "/model-out");
+      if (produced.empty()) return finish("failed", "wrote no model (expected one at $MLOPS_MODEL_OUT)");
+      store::PushRequest push;
+      push.path = produced;
+      push.name = model_name(r.ion, r.node);
+      push.labels = {{"ion", r.ion}, {"node", r.node}, {"run", r.id}, {"pipeline", r.pipeline}, {"agent", req.agent}};
+      push.params = {{"pipelineDigest", "sha256:" + version.digest}};
+      for (const auto& [k, v] : r.args) push.params["arg." + k] = v;
+      push.metrics = collector.metrics();
+      push.actor = req.actor;
+      push.now_ms = req.clock->now_ms();
+      auto pushed = store.push(push);
+      r.model = pushed.name + ":" + std::to_string(pushed.version);
+    }
+    return finish("succeeded", "exit 0" + note);
+  } catch (const Error& e) {
+    finish("failed", e.what());
+    throw;
+  }
+}
+
+}  // namespace mlops::runtime
