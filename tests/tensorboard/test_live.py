@@ -17,8 +17,8 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-HINT = ("[create the venv with 'scripts/pyenv build/pyenv' and set "
-        "MLOPS_TEST_PYTHON=build/pyenv/bin/python, or run scripts/test, which does both]")
+HINT = ("[create the venv with 'scripts/pyenv build/pyenv' and set MLOPS_TEST_PYTHON to the "
+        "absolute path of build/pyenv/bin/python, or run scripts/test, which does both]")
 BATCHES = 4
 WAIT = 30  # seconds for one batch to show up; normally well under one
 
