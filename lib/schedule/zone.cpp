@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <system_error>
-#include <filesystem>
 
 #include "util/error.hpp"
 
@@ -19,7 +19,7 @@ namespace {
 // Past about a billion years, years no longer fit LocalTime's int.
 constexpr int64_t kMaxSeconds = int64_t{1} << 55;
 // Real zone files are a few kilobytes; anything far larger is not one.
-constexpr std::streamsize kMaxFileBytes = 1 << 22;
+constexpr uintmax_t kMaxFileBytes = 1 << 22;
 // RFC 8536's recommended range for UT offsets, about +-26 hours.
 constexpr int64_t kMinOffset = -89999, kMaxOffset = 93599;
 
@@ -76,15 +76,14 @@ TimeZone TimeZone::load(const std::string& name) {
   std::filesystem::path path = std::filesystem::path(dir && *dir ? dir : "/usr/share/zoneinfo") / name;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw unknown;
+  uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxFileBytes)
+    throw Error(Exit::error, "cannot read time zone '" + name + "': file is too large");
   std::ifstream f(path, std::ios::binary);
-  std::string bytes(static_cast<size_t>(kMaxFileBytes) + 1, '\0');
-  f.read(bytes.data(), kMaxFileBytes + 1);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   if (f.bad()) throw Error(Exit::error, "cannot read time zone '" + name + "': read failed");
-  bytes.resize(static_cast<size_t>(f.gcount()));
   // Other files live beside the zones (zone.tab, leapseconds); they are not zones.
   if (bytes.compare(0, 4, "TZif") != 0) throw unknown;
-  if (bytes.size() > static_cast<size_t>(kMaxFileBytes))
-    throw Error(Exit::error, "cannot read time zone '" + name + "': file is too large");
   return parse(name, bytes);
 }
 
