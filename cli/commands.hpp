@@ -8,6 +8,7 @@ namespace mlops::cli {
 Action setup_init(Args& args);
 Action setup_events(Args& args);
 Action setup_wait(Args& args);
+Action setup_agent_run(Args& args);
 Action setup_model_push(Args& args);
 Action setup_model_list(Args& args);
 Action setup_model_show(Args& args);
@@ -18,6 +19,7 @@ Action setup_model_alias_set(Args& args);
 Action setup_model_pending(Args& args);
 Action setup_model_approve(Args& args);
 Action setup_model_reject(Args& args);
+Action setup_model_rollback(Args& args);
 Action setup_ion_apply(Args& args);
 Action setup_ion_validate(Args& args);
 Action setup_ion_diff(Args& args);

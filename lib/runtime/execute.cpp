@@ -207,6 +207,7 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         check_cancel(&process);
         auto outcome = process.wait();
         if (req.control) req.control->detach();
+        if (outcome.cancelled) check_cancel(nullptr);  // RunControl cancels directly, between ticks
         if (!cancelled_by.empty()) return finish("cancelled", "cancelled by " + cancelled_by);
         if (!outcome.ok()) {
           failure = "step '" + step.name + "': " + outcome.describe();

@@ -4,6 +4,7 @@
 #include <deque>
 #include <set>
 
+#include "util/error.hpp"
 #include "util/strings.hpp"
 
 namespace mlops::runtime {
@@ -91,6 +92,44 @@ std::string delivered_model(store::Store& store, const std::string& ion, const s
          "SELECT model FROM flow_events WHERE ion = ? AND node = ? AND kind = 'delivered' ORDER BY id DESC LIMIT 1");
   s.bind(1, ion).bind(2, node);
   return s.step() ? s.text(0) : "";
+}
+
+FlowEvent rollback(store::Store& store, const ion::IonManifest& ion, const std::string& node, const std::string& to,
+                   const std::string& actor, int64_t now_ms) {
+  const ion::Node* n = ion.find(node);
+  if (!n) {
+    std::vector<std::string> names;
+    for (const auto& x : ion.nodes) names.push_back(x.name);
+    std::string guess = util::did_you_mean(node, names);
+    throw util::Error(util::Exit::not_found, "ION '" + ion.name + "' has no node '" + node + "'",
+                      guess.empty() ? "" : "did you mean '" + guess + "'?");
+  }
+  if (n->policy) throw util::Error(util::Exit::usage, "node '" + node + "' is a policy; models are deployed to pipeline nodes");
+  std::string current = delivered_model(store, ion.name, node);
+  std::string target;
+  if (!to.empty()) {
+    auto v = store.registry().resolve(store::parse_model_ref(to));
+    target = v.name + ":" + std::to_string(v.version);
+  } else {
+    // Like 'kubectl rollout undo': the model delivered before the current one.
+    Stmt s(store.catalog().handle(),
+           "SELECT model FROM flow_events WHERE ion = ? AND node = ? AND kind = 'delivered' AND model != ? "
+           "ORDER BY id DESC LIMIT 1");
+    s.bind(1, ion.name).bind(2, node).bind(3, current);
+    if (s.step()) target = s.text(0);
+    if (current.empty() || target.empty())
+      throw util::Error(util::Exit::error, "node '" + ion.name + "/" + node + "' has no earlier model to roll back to",
+                        "name one with --to REF");
+    store.registry().resolve(store::parse_model_ref(target));  // it may have been deleted since
+  }
+  if (target == current)
+    throw util::Error(util::Exit::error, "model/" + target + " is already deployed to " + ion.name + "/" + node);
+  FlowEvent ev{ion.name, node, target, "delivered",
+               "rollback by " + actor + " (was " + (current.empty() ? "none" : current) + ")", now_ms};
+  Stmt s(store.catalog().handle(),
+         "INSERT INTO flow_events(ion, node, model, kind, reason, at_ms) VALUES(?, ?, ?, ?, ?, ?)");
+  s.bind(1, ev.ion).bind(2, ev.node).bind(3, ev.model).bind(4, ev.kind).bind(5, ev.reason).bind(6, ev.at_ms).run();
+  return ev;
 }
 
 std::string describe(const FlowEvent& e) {

@@ -28,6 +28,12 @@ std::vector<FlowEvent> propagate(store::Store& store, const ion::IonManifest& io
 // The model most recently delivered to a pipeline node, or "".
 std::string delivered_model(store::Store& store, const std::string& ion, const std::string& node);
 
+// Redeploys a model to a pipeline node, as if delivered anew: `to` (any ref), or by default the model
+// delivered before the current one. Batch nodes use it on their next run; a running service
+// hot-swaps it. Returns the delivery; errors (a policy node, nothing earlier) change nothing.
+FlowEvent rollback(store::Store& store, const ion::IonManifest& ion, const std::string& node, const std::string& to,
+                   const std::string& actor, int64_t now_ms);
+
 // "gate quality passed model/x:1 (metric inertia 558 < 2000)"
 std::string describe(const FlowEvent& e);
 

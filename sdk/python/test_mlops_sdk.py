@@ -59,5 +59,40 @@ class Sdk(unittest.TestCase):
         self.assertEqual(mlops.arg("missing", default=3), 3)
 
 
+    def test_tables_distributions_and_alerts(self):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            mlops.table("confusion", [{"label": "a", "n": 3}])
+            mlops.distribution("x", [0, 1, 2], [5, 7], missing=1)
+            mlops.alert("drift", "psi 0.4")
+        lines = [json.loads(l) for l in out.getvalue().splitlines()]
+        self.assertEqual([l["type"] for l in lines], ["table", "distribution", "alert"])
+        self.assertEqual(lines[1]["counts"], [5, 7])
+        self.assertEqual((lines[2]["name"], lines[2]["level"]), ("drift", "warning"))
+        with self.assertRaises(ValueError):
+            mlops.distribution("x", [0, 0], [1])
+        with self.assertRaises(ValueError):
+            mlops.alert("drift", "x", level="loud")
+
+    def test_current_model_follows_the_symlink_and_calls_back_on_change(self):
+        with tempfile.TemporaryDirectory() as d:
+            for v in ("v1", "v2"):
+                open(os.path.join(d, v), "w").close()
+            link = os.path.join(d, "current")
+            os.symlink("v1", link)
+            os.environ["MLOPS_MODEL_IN"] = link
+            seen = []
+            mlops._last_model = None
+            mlops.on_model_change(seen.append)
+            self.assertEqual(mlops.current_model(), os.path.join(d, "v1"))
+            self.assertFalse(mlops.model_changed())
+            os.symlink("v2", link + ".new")
+            os.rename(link + ".new", link)
+            self.assertTrue(mlops.model_changed())
+            self.assertEqual(mlops.current_model(), os.path.join(d, "v2"))
+            self.assertEqual(seen, [os.path.join(d, "v2")])
+            mlops._callbacks.clear()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,0 +1,99 @@
+// mlops agent run --local: the local agent in the foreground. It runs the pipeline nodes placed on it
+// (no placement, its --name, or selectors its --label values match) on their schedules and
+// triggers, keeps services up, and prints one line per thing that happens. SIGINT or SIGTERM stops
+// it: running batch runs are cancelled (or, with --on-stop finish, allowed to end); a second signal
+// cancels whatever still runs.
+#include <pthread.h>
+#include <signal.h>
+
+#include <memory>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "ion/registry.hpp"
+#include "runtime/agent.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+extern char** environ;
+
+namespace mlops::cli {
+
+namespace {
+
+struct AgentOptions {
+  bool local = false;
+  std::string name = "local";
+  std::vector<std::string> labels, ions;
+  std::string on_stop = "cancel";
+};
+
+int run(const AgentOptions& o, Env& env) {
+  if (!o.local)
+    throw util::Error(util::Exit::usage, "'agent run' needs --local", "remote agents come with 'mlops server'");
+  if (o.on_stop != "cancel" && o.on_stop != "finish")
+    throw util::Error(util::Exit::usage, "invalid --on-stop '" + o.on_stop + "': use cancel or finish");
+  runtime::AgentOptions opts;
+  opts.identity.name = o.name;
+  for (const auto& l : o.labels) {
+    auto eq = l.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw util::Error(util::Exit::usage, "invalid --label '" + l + "': use KEY=VALUE");
+    opts.identity.labels[l.substr(0, eq)] = l.substr(eq + 1);
+  }
+  opts.ions = o.ions;
+  auto& st = env.store();
+  for (const auto& name : o.ions) ion::current_revision(st, name);  // unknown IONs fail now, with did-you-mean
+  opts.cancel_on_stop = o.on_stop == "cancel";
+  opts.actor = env.actor();
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos && kv.rfind("MLOPS_", 0) != 0) opts.base_env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  runtime::Agent agent(env.store_root(), opts, env.clock, [&](const std::string& line) {
+    if (env.global.quiet) return;
+    env.out << line << "\n";
+    env.out.flush();
+  });
+
+  // Signals are taken by one thread with sigwait, before any other thread exists, so none of the
+  // run threads is interrupted; the children get an empty mask of their own (engine/process).
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread signals([&] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&set, &sig) != 0 || sig == SIGUSR2) return;
+      agent.stop();
+    }
+  });
+  try {
+    agent.run();
+  } catch (...) {
+    pthread_kill(signals.native_handle(), SIGUSR2);
+    signals.join();
+    throw;
+  }
+  pthread_kill(signals.native_handle(), SIGUSR2);
+  signals.join();
+  return 0;
+}
+
+}  // namespace
+
+Action setup_agent_run(Args& args) {
+  auto o = std::make_shared<AgentOptions>();
+  args.flag("--local", o->local, "run against the local store, in the foreground");
+  args.option("--name", o->name, "NAME", "this agent's name, for placements (default local)");
+  args.option("--label", o->labels, "KEY=VALUE", "a label of this agent, for placement selectors (repeatable)");
+  args.option("--ion", o->ions, "NAME", "only nodes of this ION (repeatable; default every ION)");
+  args.option("--on-stop", o->on_stop, "MODE", "on SIGINT/SIGTERM: cancel running runs (default) or let them finish");
+  return [o](Env& env) { return run(*o, env); };
+}
+
+}  // namespace mlops::cli
