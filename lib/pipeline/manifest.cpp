@@ -101,8 +101,15 @@ PipelineManifest parse_pipeline(const manifest::Source& source) {
   if (meta.has("labels")) p.labels = meta.at("labels").as_string_map();
 
   Value spec = doc.at("spec");
-  spec.only_keys({"engine", "produces", "consumes", "args", "steps"});
+  spec.only_keys({"engine", "venv", "produces", "consumes", "args", "steps"});
   p.engine = spec.at("engine").as_choice(kEngines);
+  if (spec.has("venv")) {
+    Value venv = spec.at("venv");
+    if (p.engine != "python" && p.engine != "tensorflow")
+      venv.fail("'venv' is for the python and tensorflow engines, not '" + p.engine + "'");
+    p.venv = venv.as_string();
+    if (p.venv.empty()) venv.fail("'venv' cannot be empty");
+  }
   if (spec.has("produces")) p.produces = spec.at("produces").as_bool();
   if (spec.has("consumes")) p.consumes = spec.at("consumes").as_bool();
   std::set<std::string> arg_names;

@@ -40,6 +40,9 @@ struct PipelineManifest {
   std::string description;
   std::map<std::string, std::string> labels;
   std::string engine;  // python, process, spark, tensorflow
+  // python and tensorflow: a virtual environment whose bin/ comes first in PATH (relative paths are
+  // inside the run's workspace, so a step may create it); "" runs the host's python3.
+  std::string venv;
   bool produces = false;
   bool consumes = false;
   std::vector<Arg> args;

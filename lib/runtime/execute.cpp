@@ -146,6 +146,12 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
     for (const auto& [k, v] : r.args) env[env_name(k)] = v;
     auto pythonpath = env.find("PYTHONPATH");
     env["PYTHONPATH"] = dir + "/sdk" + (pythonpath != env.end() && !pythonpath->second.empty() ? ":" + pythonpath->second : "");
+    if (!m.venv.empty()) {
+      std::string venv = m.venv[0] == '/' ? m.venv : dir + "/workspace/" + m.venv;
+      env["VIRTUAL_ENV"] = venv;
+      auto path = env.find("PATH");
+      env["PATH"] = venv + "/bin" + (path != env.end() && !path->second.empty() ? ":" + path->second : "");
+    }
     // The path to create: a file or a directory, as the pipeline likes.
     env["MLOPS_MODEL_OUT"] = dir + "/model-out/model";
     if (m.consumes) {
