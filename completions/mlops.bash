@@ -10,6 +10,8 @@ _mlops() {
     --store | -d | --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -o | --output) COMPREPLY=($(compgen -W "table wide json yaml name" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "text dot mermaid" -- "$cur")); return ;;
+    --on-stop) COMPREPLY=($(compgen -W "cancel finish" -- "$cur")); return ;;
+    --ion) COMPREPLY=($(compgen -W "$(mlops ion get -o name 2>/dev/null | sed 's|^ion/||')" -- "$cur")); return ;;
     -f | --filename) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   local path="" w i
@@ -17,16 +19,21 @@ _mlops() {
     w=${words[i]}
     case "$w" in
       --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
-        -f | --filename | --cause | --to-revision | --format | --node | --ion) ((i++)) ;;
+        -f | --filename | --cause | --to-revision | --format | --node | --ion | --to | --on-stop | --comment) ((i++)) ;;
       -*) ;;
       *) path="$path $w" ;;
     esac
   done
   local subs="" flags=""
   case "${path# }" in
-    "") subs="events init ion model pipeline run store wait" ;;
-    run) subs="list show logs" ;;
-    "run show"* | "run logs"*) COMPREPLY=($(compgen -W "$(mlops run list -o name 2>/dev/null | sed 's|^run/||')" -- "$cur")) ;;
+    "") subs="agent events init ion model pipeline run store wait" ;;
+    agent) subs="run" ;;
+    "agent run"*) flags="--local --name --label --ion --on-stop" ;;
+    events*) flags="--ion -f --follow" ;;
+    run) subs="list show logs cancel" ;;
+    "run show"* | "run logs"* | "run cancel"*)
+      flags="-f --follow --no-wait"
+      COMPREPLY=($(compgen -W "$(mlops run list -o name 2>/dev/null | sed 's|^run/||')" -- "$cur")) ;;
     ion) subs="apply validate diff get describe history rollback delete graph run" ;;
     "ion apply"* | "ion validate"* | "ion diff"*)
       flags="-f --filename --dry-run --cause"
@@ -41,7 +48,12 @@ _mlops() {
       local pipes
       pipes=$(mlops pipeline list -o name 2>/dev/null | sed 's|^pipeline/||')
       COMPREPLY=($(compgen -W "$pipes $(printf '%s\n' $pipes | cut -d: -f1 | sort -u)" -- "$cur")) ;;
-    model) subs="push list show pull delete history alias pending approve reject" ;;
+    model) subs="push list show pull delete history alias pending approve reject rollback" ;;
+    "model rollback"*)
+      flags="--ion --node --to"
+      local names
+      names=$(mlops model list -o name 2>/dev/null | sed 's|^model/||')
+      COMPREPLY=($(compgen -W "$names" -- "$cur")) ;;
     "model alias") subs="set" ;;
     store) subs="fsck gc du" ;;
     "model push"*) flags="-n --name --metric --param --label"; COMPREPLY=($(compgen -f -- "$cur")) ;;

@@ -32,6 +32,12 @@ class BashCompletion(harness.MlopsTest):
         self.assertEqual(self.complete("mlops model show ch"), ["churn", "churn:1", "churn:2"])
         self.assertEqual(self.complete("mlops ion g"), ["get", "graph"])
         self.assertEqual(self.complete("mlops ion graph x --format m"), ["mermaid"])
+        self.assertEqual(self.complete("mlops a"), ["agent"])
+        self.assertIn("--on-stop", self.complete("mlops agent run --"))
+        self.assertEqual(self.complete("mlops agent run --local --on-stop f"), ["finish"])
+        self.assertEqual(self.complete("mlops run c"), ["cancel"])
+        self.assertEqual(self.complete("mlops model r"), ["reject", "rollback"])
+        self.assertIn("--to", self.complete("mlops model rollback --"))
 
 
 if __name__ == "__main__":
