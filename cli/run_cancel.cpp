@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/run_common.hpp"
 #include "runtime/run.hpp"
 
 namespace mlops::cli {
@@ -24,7 +25,7 @@ int cancel(const CancelOptions& o, Env& env) {
     r = runtime::get_run(env.store(), o.id);
   }
   std::string verb = r.status == "running" ? "cancel requested" : r.status;
-  print_result(env, document("Run", {{"id", r.id}, {"status", r.status}, {"outcome", r.outcome}}), {"run/" + r.id},
+  print_result(env, document("Run", run_json(r)), {"run/" + r.id},
                {"run/" + r.id + " " + verb});
   return 0;
 }

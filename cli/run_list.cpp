@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/run_common.hpp"
 #include "runtime/run.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -15,15 +16,6 @@ namespace {
 struct ListOptions {
   std::string ion, node;
 };
-
-nlohmann::json run_json(const runtime::RunRecord& r) {
-  nlohmann::json j = {{"id", r.id}, {"ion", r.ion}, {"node", r.node}, {"pipeline", r.pipeline}, {"status", r.status},
-                      {"outcome", r.outcome}, {"args", r.args}, {"model", r.model}, {"modelIn", r.model_in},
-                      {"startedAt", util::format_rfc3339(r.started_ms)}, {"startedBy", r.actor},
-                      {"attempts", r.attempts}};
-  j["finishedAt"] = r.finished_ms ? nlohmann::json(util::format_rfc3339(r.finished_ms)) : nlohmann::json();
-  return j;
-}
 
 int run(const ListOptions& o, Env& env) {
   auto runs = runtime::list_runs(env.store(), o.ion, o.node);

@@ -1,5 +1,6 @@
-// mlops wait REF --ion NAME --for approved|rejected|delivered [--node N] [--timeout D]: block a script
-// until a model reaches that point in an ION. Exit 0 when it does, 1 when the opposite happens
+// mlops wait REF --ion NAME --for approved|rejected|delivered|deployed [--node N] [--timeout D]: block a
+// script until a model reaches that point in an ION (deployed: a run has started using it, or a
+// service has swapped it in). Exit 0 when it does, 1 when the opposite happens
 // (rejected while waiting for approved, or the reverse), 6 when the time runs out.
 #include <chrono>
 #include <memory>
@@ -23,7 +24,7 @@ struct WaitOptions {
 
 // The latest flow event about `model` in `ion` matching the wait, if any.
 std::optional<runtime::FlowEvent> find(store::Store& st, const ion::IonManifest& m, const std::string& model,
-                                       const std::string& node, bool delivery) {
+                                       const std::string& node, const std::string& what) {
   store::Stmt s(st.catalog().handle(),
                 "SELECT node, kind, reason, at_ms FROM flow_events WHERE ion = ? AND model = ? ORDER BY id");
   s.bind(1, m.name).bind(2, model);
@@ -33,15 +34,16 @@ std::optional<runtime::FlowEvent> find(store::Store& st, const ion::IonManifest&
     const ion::Node* n = m.find(e.node);
     if (!node.empty() && e.node != node) continue;
     bool approval = n && n->policy && n->policy->type == "approval";
-    if (delivery ? e.kind == "delivered" : approval && (e.kind == "passed" || e.kind == "failed")) found = e;
+    if (what == "delivered" || what == "deployed" ? e.kind == what : approval && (e.kind == "passed" || e.kind == "failed"))
+      found = e;
   }
   return found;
 }
 
 int run(const WaitOptions& o, Env& env) {
-  static const std::vector<std::string> states = {"approved", "rejected", "delivered"};
+  static const std::vector<std::string> states = {"approved", "rejected", "delivered", "deployed"};
   if (std::find(states.begin(), states.end(), o.what) == states.end())
-    throw util::Error(util::Exit::usage, "invalid --for '" + o.what + "': use approved, rejected or delivered");
+    throw util::Error(util::Exit::usage, "invalid --for '" + o.what + "': use approved, rejected, delivered or deployed");
   int64_t timeout_ms = schedule::parse_duration(o.timeout) * 1000;
   auto& st = env.store();
   auto version = st.registry().resolve(store::parse_model_ref(o.ref));
@@ -51,8 +53,8 @@ int run(const WaitOptions& o, Env& env) {
     throw util::Error(util::Exit::not_found, "ION '" + o.ion + "' has no node '" + o.node + "'");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    if (auto e = find(st, m, model, o.node, o.what == "delivered")) {
-      bool done = (o.what == "delivered" && e->kind == "delivered") || (o.what == "approved" && e->kind == "passed") ||
+    if (auto e = find(st, m, model, o.node, o.what)) {
+      bool done = ((o.what == "delivered" || o.what == "deployed") && e->kind == o.what) || (o.what == "approved" && e->kind == "passed") ||
                   (o.what == "rejected" && e->kind == "failed");
       bool opposite = (o.what == "approved" && e->kind == "failed") || (o.what == "rejected" && e->kind == "passed");
       if (done) {
@@ -78,7 +80,7 @@ Action setup_wait(Args& args) {
   auto o = std::make_shared<WaitOptions>();
   args.positional("ref", o->ref, "REF", "the model: NAME:VERSION, NAME@ALIAS or sha256:HEX");
   args.option("--ion", o->ion, "NAME", "the ION it travels through", true);
-  args.option("--for", o->what, "STATE", "approved, rejected or delivered", true);
+  args.option("--for", o->what, "STATE", "approved, rejected, delivered or deployed (in use by a run)", true);
   args.option("--node", o->node, "NODE", "the approval policy or pipeline node to watch (default: any)");
   args.option("--timeout", o->timeout, "DURATION", "give up after this long, exit 6 (default 10m)");
   return [o](Env& env) { return run(*o, env); };

@@ -225,6 +225,8 @@ void delete_ion(store::Store& store, const std::string& name) {
   store::Catalog::Transaction tx(store.catalog());
   current_revision(store, name);
   Stmt(store.catalog().handle(), "DELETE FROM ions WHERE name = ?").bind(1, name).run();
+  // An ION applied again under this name starts its timetables afresh.
+  Stmt(store.catalog().handle(), "DELETE FROM schedule_state WHERE ion = ?").bind(1, name).run();
   tx.commit();
 }
 

@@ -72,12 +72,20 @@ std::string stage_model(store::Store& store, const std::string& dir, const std::
   return link;
 }
 
-void record_deployed(store::Store& store, const RunRecord& r, const std::string& model, const std::string& was,
+void record_deployed(store::Store& store, const RunRecord& r, const std::string& model, const std::string& how,
                      int64_t now_ms) {
   store::Stmt s(store.catalog().handle(),
                 "INSERT INTO flow_events(ion, node, model, kind, reason, at_ms) VALUES(?, ?, ?, 'deployed', ?, ?)");
-  s.bind(1, r.ion).bind(2, r.node).bind(3, model).bind(4, "hot-swapped into run " + r.id + " (was " + was + ")");
-  s.bind(5, now_ms).run();
+  s.bind(1, r.ion).bind(2, r.node).bind(3, model).bind(4, how).bind(5, now_ms).run();
+}
+
+// The model the node's runs used last, before this one.
+std::string previous_model_in(store::Store& store, const RunRecord& r) {
+  store::Stmt s(store.catalog().handle(),
+                "SELECT model_in FROM runs WHERE ion = ? AND node = ? AND id != ? AND model_in != '' "
+                "ORDER BY started_ms DESC, id DESC LIMIT 1");
+  s.bind(1, r.ion).bind(2, r.node).bind(3, r.id);
+  return s.step() ? s.text(0) : "";
 }
 
 }  // namespace
@@ -163,8 +171,15 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
       } else {
         env["MLOPS_MODEL_IN"] = store.pull(store::parse_model_ref(model), dir + "/model-in", false).path;
       }
+      // A model is deployed when a run first uses it: a batch run reading it, a service starting on it.
+      std::string was = previous_model_in(store, r);
       r.model_in = model;
       save_run(store, r, false);
+      if (was != model)
+        record_deployed(store, r, model,
+                        std::string(service ? "serving in run " : "first used by run ") + r.id + " (was " +
+                            (was.empty() ? "none" : was) + ")",
+                        req.clock->now_ms());
     }
 
     std::string failure;
@@ -202,7 +217,8 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
           if (latest.empty() || latest == r.model_in) return;
           stage_model(store, dir, latest);
           ::kill(running->pid(), SIGHUP);  // the SDK turns it into "the model changed"; see mlops_sdk
-          record_deployed(store, r, latest, r.model_in.empty() ? "none" : r.model_in, req.clock->now_ms());
+          record_deployed(store, r, latest, "hot-swapped into run " + r.id + " (was " + r.model_in + ")",
+                          req.clock->now_ms());
           r.model_in = latest;
           save_run(store, r, false);
         };

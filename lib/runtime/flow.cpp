@@ -134,6 +134,7 @@ FlowEvent rollback(store::Store& store, const ion::IonManifest& ion, const std::
 
 std::string describe(const FlowEvent& e) {
   if (e.kind == "delivered") return "model/" + e.model + " delivered to " + e.ion + "/" + e.node;
+  if (e.kind == "deployed") return "model/" + e.model + " deployed to " + e.ion + "/" + e.node + " (" + e.reason + ")";
   return "policy " + e.ion + "/" + e.node + " " + e.kind + " model/" + e.model + " (" + e.reason + ")";
 }
 

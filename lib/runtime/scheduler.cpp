@@ -20,13 +20,16 @@ int64_t max_id(store::Store& store, const char* sql) {
   return s.step() && !s.is_null(0) ? s.integer(0) : 0;
 }
 
-// Where the node's timetable stands; the first time it is seen, scheduling begins now.
-int64_t last_slot(store::Store& store, const std::string& ion, const std::string& node, int64_t now_ms) {
-  Stmt s(store.catalog().handle(), "SELECT last_slot_ms FROM schedule_state WHERE ion = ? AND node = ?");
+// Where the node's timetable stands. The first time it is seen, or when its schedule changed,
+// scheduling begins now: slots of another timetable were never this one's to miss.
+int64_t last_slot(store::Store& store, const std::string& ion, const std::string& node, const std::string& timetable,
+                  int64_t now_ms) {
+  Stmt s(store.catalog().handle(), "SELECT last_slot_ms, timetable FROM schedule_state WHERE ion = ? AND node = ?");
   s.bind(1, ion).bind(2, node);
-  if (s.step()) return s.integer(0);
-  Stmt ins(store.catalog().handle(), "INSERT OR IGNORE INTO schedule_state(ion, node, last_slot_ms) VALUES(?, ?, ?)");
-  ins.bind(1, ion).bind(2, node).bind(3, now_ms).run();
+  if (s.step() && s.text(1) == timetable) return s.integer(0);
+  Stmt put(store.catalog().handle(),
+           "INSERT OR REPLACE INTO schedule_state(ion, node, timetable, last_slot_ms) VALUES(?, ?, ?, ?)");
+  put.bind(1, ion).bind(2, node).bind(3, timetable).bind(4, now_ms).run();
   return now_ms;
 }
 
@@ -100,7 +103,7 @@ std::vector<Trigger> Scheduler::poll(store::Store& store, int64_t now_ms, const 
         auto table = s.kind == "cron" ? schedule::Timetable::cron(s.cron, s.timezone)
                                       // every: slots at multiples of the interval since the epoch
                                       : schedule::Timetable::every(s.every_seconds, 0);
-        int64_t last = last_slot(store, ion.name, n.name, now_ms);
+        int64_t last = last_slot(store, ion.name, n.name, ion::describe(s) + " missed " + s.missed, now_ms);
         auto d = schedule::due(table, last, now_ms,
                                s.missed == "run-one" ? schedule::Missed::run_one : schedule::Missed::skip, kGraceMs);
         if (d.fire || d.missed) set_last_slot(store, ion.name, n.name, d.fire ? d.slot_ms : now_ms);

@@ -316,6 +316,7 @@ CREATE INDEX flow_events_by_node ON flow_events(ion, node, kind, id);
 CREATE TABLE schedule_state(
   ion TEXT NOT NULL,
   node TEXT NOT NULL,
+  timetable TEXT NOT NULL,
   last_slot_ms INTEGER NOT NULL,
   PRIMARY KEY(ion, node));
 )sql",

@@ -87,13 +87,16 @@ class LocalAgent(harness.MlopsTest):
 
     def test_every_and_on_model_run_until_stopped(self):
         self.apply({"make": pipeline("make", "date +%s%N > $MLOPS_MODEL_OUT", produces=True),
-                    "use": pipeline("use", "cat $MLOPS_MODEL_IN", consumes=True)},
+                    "use": pipeline("use", "cat $MLOPS_MODEL_IN", consumes=True),
+                    "boom": pipeline("boom", "echo broken; exit 7")},
                    "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: loop}\nspec:\n  nodes:\n"
                    "    - {name: make, pipeline: make, schedule: {every: 1s}}\n"
+                   "    - {name: boom, pipeline: boom, schedule: {every: 1s}}\n"
                    "    - {name: use, pipeline: use, schedule: {on: model}}\n"
                    "  edges: [{from: make, to: use}]\n")
         a = self.agent()
         a.wait_for("succeeded (loop/use", count=2)
+        a.wait_for("failed (loop/boom: step 's': exit 7)", count=2)  # a failing node stops nothing else
         self.assertEqual(a.stop(), 0)
         self.assertEqual(a.lines[-2:], ["agent/local stopping", "agent/local stopped"])
         makes, uses = self.runs("make"), self.runs("use")
@@ -240,7 +243,8 @@ class LocalAgent(harness.MlopsTest):
         self.assertEqual(changes, ["one", "two", "one"])
         self.assertEqual(log.count("swap"), 2)
         deployed = [e for e in json.loads(self.ok("events", "--ion", "sv", "-o", "json"))["items"] if e["event"] == "deployed"]
-        self.assertEqual([e["model"] for e in deployed], ["sv.v2:1", "sv.v1:1"])
+        self.assertEqual([(e["model"], e["detail"].split(" (")[0].rsplit(" ", 1)[0]) for e in deployed],
+                         [("sv.v1:1", "serving in run"), ("sv.v2:1", "hot-swapped into run"), ("sv.v1:1", "hot-swapped into run")])
         self.assertEqual(self.runs("api")[0]["modelIn"], "sv.v1:1")
         self.assertEqual(self.fails(1, "model", "rollback", "--ion", "sv", "--node", "api", "--to", "sv.v1:1"),
                          "mlops: error: model/sv.v1:1 is already deployed to sv/api\n")

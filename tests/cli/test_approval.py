@@ -96,7 +96,7 @@ class Approvals(harness.MlopsTest):
         self.assertEqual(kinds, [("edge-cloud", "produced", "retrain"), ("edge-cloud", "pending", "approve"),
                                  ("edge-cloud", "passed", "approve"), ("edge-cloud", "delivered", "edge-infer"),
                                  ("quickstart", "produced", "train"), ("quickstart", "passed", "quality"),
-                                 ("quickstart", "delivered", "detect")])
+                                 ("quickstart", "delivered", "detect"), ("quickstart", "deployed", "detect")])
         table = self.ok("events", "--ion", "quickstart").splitlines()
         self.assertEqual(table[0].split(), ["TIME", "EVENT", "WHERE", "MODEL", "DETAIL"])
         self.assertEqual(table[2].split()[1:4], ["passed", "quickstart/quality", "quickstart.train:1"])

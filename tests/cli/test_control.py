@@ -30,6 +30,7 @@ spec:
     - {name: flaky, pipeline: flaky, retry: {limit: 2, backoff: 1s}}
     - {name: stubborn, pipeline: flaky, retry: {limit: 1, backoff: 1s}}
     - {name: chatty, pipeline: chatty}
+    - {name: killed, pipeline: killed}
 """
 
 
@@ -47,6 +48,7 @@ class Control(harness.MlopsTest):
         self.write("p/tree/pipeline.yaml", pipeline("tree", TREE))
         self.write("p/flaky/pipeline.yaml", pipeline("flaky", FLAKY))
         self.write("p/chatty/pipeline.yaml", pipeline("chatty", "for i in 1 2 3 4 5; do echo line $i; sleep 0.3; done"))
+        self.write("p/killed/pipeline.yaml", pipeline("killed", "echo dying; kill -9 $$"))
         self.write("p/ion.yaml", ION)
         self.ok("ion", "apply", "-f", self.path("p"), "-q")
         self.background = []
@@ -154,6 +156,11 @@ class Control(harness.MlopsTest):
         runner.communicate(timeout=30)
         self.assertEqual(json.loads(self.ok("run", "show", run_id, "-o", "json"))["outcome"],
                          "cancelled by tester (after step 's': exit 1)")
+
+    def test_a_pipeline_killed_by_a_signal_is_recorded(self):
+        r = self.run_mlops("ion", "run", "ctl", "--node", "killed")
+        self.assertEqual(r.code, 1)
+        self.assertRegex(r.out, r"failed \(ctl/killed: step 's': killed by SIGKILL\)\n$")
 
     def test_logs_follow_until_the_run_ends(self):
         runner = self.start("ion", "run", "ctl", "--node", "chatty")

@@ -52,6 +52,11 @@ class OutputContract(harness.MlopsTest):
         run = self.check("ion", "run", "quickstart", "--node", "train", kind="RunList")["items"][0]
         self.check("run", "list", kind="RunList")
         self.check("run", "show", run["id"], kind="Run")
+        self.ok("ion", "run", "quickstart", "--once", "-q")
+        self.ok("ion", "run", "quickstart", "--once", "-q")
+        self.check("model", "rollback", "--ion", "quickstart", "--node", "detect", kind="Rollback")
+        self.check("wait", "quickstart.train:3", "--ion", "quickstart", "--for", "deployed", "--timeout", "5s",
+                   kind="WaitResult")
         self.run_mlops("ion", "run", "edge-cloud", env={"MLOPS_ACTOR": "carol"})
         self.check("model", "pending", kind="PendingApprovalList")
         r = self.run_mlops("model", "approve", "edge-cloud.retrain:1", "--ion", "edge-cloud", "-o", "json",
