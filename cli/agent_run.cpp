@@ -1,7 +1,7 @@
 // mlops agent run --local: the local agent in the foreground. It runs the pipeline nodes placed on it
 // (no placement, its --name, or selectors its --label values match) on their schedules and
 // triggers, keeps services up, and prints one line per thing that happens. SIGINT or SIGTERM stops
-// it: running batch runs are cancelled (or, with --on-stop finish, allowed to end); a second signal
+// it (and SIGHUP): running batch runs are cancelled (or, with --on-stop finish, allowed to end); a second signal
 // cancels whatever still runs.
 #include <pthread.h>
 #include <signal.h>
@@ -63,8 +63,10 @@ int run(const AgentOptions& o, Env& env) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);  // the terminal went away: stop as cleanly as for ^C
   sigaddset(&set, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);  // 'agent run | head' must not kill the agent and orphan its runs
   std::thread signals([&] {
     for (;;) {
       int sig = 0;

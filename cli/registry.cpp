@@ -61,7 +61,7 @@ const std::vector<CommandSpec>& command_table() {
       {"pipeline show", "show one pipeline version: engine, args and steps", Needs::store, setup_pipeline_show},
       {"pipeline download", "unpack a pipeline version into a new directory", Needs::store, setup_pipeline_download},
       {"pipeline delete", "delete a pipeline version, or a whole pipeline", Needs::store, setup_pipeline_delete},
-      {"wait", "block until a model is approved, rejected or delivered in an ION (exit 6 on timeout)", Needs::store,
+      {"wait", "block until a model is approved, rejected, delivered or deployed in an ION (exit 6 on timeout)", Needs::store,
        setup_wait},
       {"store fsck", "re-hash every blob and check every version", Needs::store, setup_store_fsck},
       {"store gc", "remove blobs no version uses", Needs::store, setup_store_gc},

@@ -1,4 +1,4 @@
-// mlops run cancel ID [--wait]: stop a running run, from any terminal. Its runner (ion run or the
+// mlops run cancel ID [--no-wait]: stop a running run, from any terminal. Its runner (ion run or the
 // agent) sees the request within a quarter second and stops the whole process tree.
 #include <memory>
 #include <thread>
@@ -7,6 +7,7 @@
 #include "cli/output.hpp"
 #include "cli/run_common.hpp"
 #include "runtime/run.hpp"
+#include "util/error.hpp"
 
 namespace mlops::cli {
 
@@ -24,6 +25,9 @@ int cancel(const CancelOptions& o, Env& env) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     r = runtime::get_run(env.store(), o.id);
   }
+  if (!o.no_wait && r.status == "running")
+    throw util::Error(util::Exit::timed_out, "run '" + r.id + "' is still running 30s after the cancel request",
+                      "its runner may be stuck; see 'mlops run show " + r.id + "'");
   std::string verb = r.status == "running" ? "cancel requested" : r.status;
   print_result(env, document("Run", run_json(r)), {"run/" + r.id},
                {"run/" + r.id + " " + verb});

@@ -69,7 +69,7 @@ struct Node {
   Schedule schedule;
   std::map<std::string, std::string> args;
   std::string mode = "batch";  // batch or service
-  std::string timeout;         // "" or a duration: a run still going then is killed, whole tree
+  std::string timeout;         // "" or a duration: an attempt still going then is killed, whole tree
   int64_t timeout_seconds = 0;
   Retry retry;
   // What a trigger does while a run of this node is still going: forbid (skip it), allow (run

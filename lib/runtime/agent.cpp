@@ -71,11 +71,21 @@ void Agent::start(store::Store& store, const Trigger& t) {
       if (a->key == key && !a->done) same.push_back(a.get());
   }
   if (!same.empty() && node->concurrency == "forbid") {
+    // A model that arrives meanwhile is not dropped: the newest one starts a run when this one ends.
+    if (node->schedule.kind == "model") {
+      say_(key + ": " + t.reason + ", queued until the running one ends (concurrency: forbid)");
+      queued_[key] = t;
+      return;
+    }
     say_(key + ": " + t.reason + " skipped, a run is still going (concurrency: forbid)");
     return;
   }
-  if (node->concurrency == "replace")
+  if (node->concurrency == "replace" && !same.empty()) {
     for (auto* a : same) a->control.cancel("agent " + options_.identity.name + " (concurrency: replace)");
+    // The old run ends first (its grace period is bounded), so a service can take its port.
+    for (int i = 0; i < 1000 && std::any_of(same.begin(), same.end(), [](Active* a) { return !a->done; }); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   say_(key + ": started (" + t.reason + (t.missed ? ", " + std::to_string(t.missed) + " missed slots skipped" : "") + ")");
   auto active = std::make_unique<Active>();
   Active* a = active.get();
@@ -133,7 +143,23 @@ void Agent::run() {
   say_("agent/" + options_.identity.name + " started");
   while (stops_ == 0) {
     reap();
-    for (const auto& t : scheduler.poll(store, clock_.now_ms(), running_keys())) {
+    std::vector<Trigger> due;
+    try {
+      due = scheduler.poll(store, clock_.now_ms(), running_keys());
+    } catch (const std::exception& e) {
+      // A catalog busy for too long, or a revision that no longer loads: say so, try again next poll.
+      say_("agent/" + options_.identity.name + ": cannot schedule: " + e.what());
+    }
+    auto running = running_keys();
+    for (auto it = queued_.begin(); it != queued_.end();) {
+      if (running.count(it->first)) {
+        ++it;
+        continue;
+      }
+      due.push_back(it->second);
+      it = queued_.erase(it);
+    }
+    for (const auto& t : due) {
       if (!t.start) {
         say_(node_key(t.ion, t.node) + ": " + std::to_string(t.missed) + " missed slots skipped (missed: skip)");
         continue;

@@ -1,7 +1,8 @@
 // The local agent: runs the pipeline nodes placed on it as the scheduler says, until stopped. Each
 // run has its own thread and catalog connection; models produced travel their ION's edges when the
 // run ends, which may start 'on: model' nodes at the next poll. Concurrency per node: forbid skips a
-// trigger while a run is going, allow starts another, replace cancels the running one first.
+// trigger while a run is going (a model delivered meanwhile waits, the newest one, for the run to
+// end), allow starts another, replace cancels the running one and starts once it has ended.
 // Services are restarted with a doubling back-off when they end.
 #pragma once
 
@@ -56,6 +57,7 @@ class Agent {
   std::mutex mutex_;
   std::vector<std::unique_ptr<Active>> active_;
   std::map<std::string, int64_t> service_backoff_ms_, service_next_ms_;
+  std::map<std::string, Trigger> queued_;  // on: model triggers held by forbid, newest per node
 };
 
 }  // namespace mlops::runtime

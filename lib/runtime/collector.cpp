@@ -1,6 +1,7 @@
 #include "runtime/collector.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -33,38 +34,77 @@ void Collector::collect(store::Store& store, int64_t now_ms, bool final) {
   int fd = ::open(stats_path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
     util::Fd guard(fd);
+    struct stat st;
+    // A channel truncated or replaced (a step writing '>' instead of '>>') starts over.
+    if (::fstat(fd, &st) == 0 && (static_cast<uint64_t>(st.st_size) < offset_ || (inode_ && st.st_ino != inode_))) {
+      offset_ = 0;
+      partial_.clear();
+    }
+    inode_ = st.st_ino;
     char buf[1 << 16];
-    for (;;) {
+    for (size_t read = 0; read < kMaxChunk;) {
       ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(offset_));
       if (n <= 0) break;
       chunk.append(buf, static_cast<size_t>(n));
       offset_ += static_cast<uint64_t>(n);
+      read += static_cast<size_t>(n);
     }
   }
-  auto scalars = watcher_.poll();
-  if (chunk.empty() && scalars.empty() && !(final && !partial_.empty())) return;
-  partial_ += chunk;
-  store::Catalog::Transaction tx(store.catalog());
+  // Scalars stay pending until their transaction commits, so a failed commit loses none.
+  for (auto& s : watcher_.poll()) pending_.push_back(std::move(s));
+  if (chunk.empty() && pending_.empty() && !(final && !partial_.empty())) return;
+  std::string text = partial_ + chunk;
   size_t start = 0;
-  for (size_t nl; (nl = partial_.find('\n', start)) != std::string::npos; start = nl + 1)
-    record(store, partial_.substr(start, nl - start), now_ms);
-  partial_.erase(0, start);
-  if (final && !partial_.empty()) {
-    record(store, partial_, now_ms);
-    partial_.clear();
+  bool skipping = skipping_;
+  if (skipping) {  // the rest of an overlong line, up to its newline
+    size_t nl = text.find('\n');
+    start = nl == std::string::npos ? text.size() : nl + 1;
+    skipping = nl == std::string::npos;
   }
-  for (const auto& s : scalars) {
+  size_t malformed = malformed_;
+  nlohmann::json metrics = metrics_;
+  std::string rest;
+  try {
+    store::Catalog::Transaction tx(store.catalog());
+    ingest(store, text, start, final, skipping, rest, now_ms);
+    tx.commit();
+  } catch (...) {
+    // Nothing was recorded: read it all again next time.
+    malformed_ = malformed;
+    metrics_ = metrics;
+    offset_ -= chunk.size();
+    throw;
+  }
+  tensorboard_points_ += pending_.size();
+  pending_.clear();
+  partial_ = rest;
+  skipping_ = skipping;
+}
+
+void Collector::ingest(store::Store& store, const std::string& text, size_t start, bool final, bool& skipping,
+                       std::string& rest, int64_t now_ms) {
+  for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+    record(store, std::string_view(text).substr(start, nl - start), now_ms);
+  rest = text.substr(start);
+  if (final && !rest.empty() && !skipping) {
+    record(store, rest, now_ms);
+    rest.clear();
+  }
+  if (rest.size() > kMaxLine) {  // a line that never ends is malformed, and skipped to its newline
+    ++malformed_;
+    rest.clear();
+    skipping = true;
+  }
+  for (const auto& s : pending_) {
     Stmt ins(store.catalog().handle(),
              "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) "
              "VALUES(?, ?, ?, 'tensorboard', ?, ?, ?, '{}', ?)");
     ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, s.tag).bind(5, s.step);
     ins.bind_real(6, s.value).bind(7, static_cast<int64_t>(std::llround(s.wall_time * 1000))).run();
-    ++tensorboard_points_;
   }
-  tx.commit();
 }
 
-void Collector::record(store::Store& store, const std::string& line, int64_t now_ms) {
+void Collector::record(store::Store& store, std::string_view line, int64_t now_ms) {
   if (line.empty()) return;
   json r = json::parse(line, nullptr, false);
   if (r.is_discarded() || !r.is_object() || !is_text(r, "type")) {

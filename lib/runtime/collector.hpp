@@ -6,6 +6,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -31,11 +34,21 @@ class Collector {
   size_t corrupt_tensorboard_records() const { return watcher_.corrupt_records(); }
 
  private:
-  void record(store::Store& store, const std::string& line, int64_t now_ms);
+  static constexpr size_t kMaxLine = 1 << 20;   // a longer line is malformed
+  static constexpr size_t kMaxChunk = 8 << 20;  // read per call, so one transaction stays short
+
+  // Records the complete lines of text from `start` and the pending scalars; leaves the incomplete
+  // tail in `rest`. Inside the caller's transaction.
+  void ingest(store::Store& store, const std::string& text, size_t start, bool final, bool& skipping, std::string& rest,
+              int64_t now_ms);
+  void record(store::Store& store, std::string_view line, int64_t now_ms);
   RunKey key_;
   std::string stats_path_;
   uint64_t offset_ = 0;
+  ino_t inode_ = 0;
   std::string partial_;
+  bool skipping_ = false;
+  std::vector<stats::Scalar> pending_;
   stats::TensorBoardWatcher watcher_;
   nlohmann::json metrics_ = nlohmann::json::object();
   size_t malformed_ = 0, tensorboard_points_ = 0;

@@ -28,6 +28,23 @@ using util::Exit;
 namespace {
 
 constexpr int64_t kTickMs = 250;
+constexpr int64_t kMaxBackoffMs = 3600 * 1000;
+
+// The process a RunControl may cancel, for exactly as long as it exists.
+class Attached {
+ public:
+  Attached(RunControl* control, engine::Process& p) : control_(control) {
+    if (control_) control_->attach(&p);
+  }
+  ~Attached() {
+    if (control_) control_->detach();
+  }
+  Attached(const Attached&) = delete;
+  Attached& operator=(const Attached&) = delete;
+
+ private:
+  RunControl* control_;
+};
 
 std::string env_name(const std::string& arg) {
   std::string out = "MLOPS_ARG_";
@@ -58,8 +75,11 @@ void append_log(const std::string& path, const std::string& line) {
 std::string stage_model(store::Store& store, const std::string& dir, const std::string& model) {
   std::string flat = model;
   std::replace(flat.begin(), flat.end(), ':', '_');
-  std::string stage = dir + "/model-in/" + flat;
-  if (util::path_exists(stage)) util::remove_all(stage);
+  // A directory of its own for every swap, never reused: a batch still reading an older model keeps
+  // its files even when that model comes back (a rollback).
+  std::string stage;
+  for (int n = 1; util::path_exists(stage = dir + "/model-in/" + std::to_string(n) + "-" + flat); ++n) {
+  }
   util::make_dirs(stage);
   auto pulled = store.pull(store::parse_model_ref(model), stage, false);
   std::string link = dir + "/model-in/current";
@@ -184,7 +204,7 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
 
     std::string failure;
     const int64_t attempts = 1 + node->retry.limit;
-    std::string cancelled_by;
+    std::string cancelled_by, refused;
     auto check_cancel = [&](engine::Process* p) {
       if (cancelled_by.empty()) cancelled_by = cancel_request(store, r.id);
       if (cancelled_by.empty() && req.control && req.control->cancelled()) cancelled_by = req.control->why();
@@ -205,7 +225,11 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         spec.stdout_path = spec.stderr_path = dir + "/run.log";
         if (node->timeout_seconds) {
           int64_t left = node->timeout_seconds * 1000 - (req.clock->now_ms() - attempt_start);
-          spec.timeout = std::chrono::milliseconds(std::max<int64_t>(left, 1));
+          if (left <= 0) {
+            failure = "step '" + step.name + "': not started, the attempt's timeout of " + node->timeout + " had passed";
+            break;
+          }
+          spec.timeout = std::chrono::milliseconds(left);
         }
         spec.tick = std::chrono::milliseconds(kTickMs);
         engine::Process* running = nullptr;
@@ -214,21 +238,33 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
           check_cancel(running);
           if (!service || !running) return;
           std::string latest = delivered_model(store, r.ion, r.node);
-          if (latest.empty() || latest == r.model_in) return;
-          stage_model(store, dir, latest);
-          ::kill(running->pid(), SIGHUP);  // the SDK turns it into "the model changed"; see mlops_sdk
+          if (latest.empty() || latest == r.model_in || latest == refused) return;
+          try {
+            stage_model(store, dir, latest);
+          } catch (const Error& e) {
+            // The service keeps the model it has; the next delivery is tried again.
+            append_log(dir + "/run.log", "mlops: cannot swap in model/" + latest + ": " + e.what() + "\n");
+            refused = latest;
+            return;
+          }
+          // SIGHUP only to a service that said it handles it (the SDK does), since by default it kills.
+          if (util::path_exists(dir + "/sighup-ok")) ::kill(running->pid(), SIGHUP);
           record_deployed(store, r, latest, "hot-swapped into run " + r.id + " (was " + r.model_in + ")",
                           req.clock->now_ms());
           r.model_in = latest;
           save_run(store, r, false);
         };
-        engine::Process process(spec);
-        running = &process;
-        set_run_process(store, r.id, process.pid());
-        if (req.control) req.control->attach(&process);
-        check_cancel(&process);
-        auto outcome = process.wait();
-        if (req.control) req.control->detach();
+        engine::ProcessOutcome outcome;
+        {
+          engine::Process process(spec);
+          Attached attached(req.control, process);
+          running = &process;
+          set_run_process(store, r.id, process.pid());
+          check_cancel(&process);
+          outcome = process.wait();
+          running = nullptr;
+        }
+        set_run_process(store, r.id, 0);  // reaped: the group id may be anyone's now
         if (outcome.cancelled) check_cancel(nullptr);  // RunControl cancels directly, between ticks
         if (!cancelled_by.empty()) return finish("cancelled", "cancelled by " + cancelled_by);
         if (!outcome.ok()) {
@@ -241,7 +277,7 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         if (attempts > 1) failure += " (attempt " + std::to_string(r.attempts) + " of " + std::to_string(attempts) + ")";
         return finish("failed", failure);
       }
-      int64_t wait_ms = node->retry.backoff_seconds * 1000 << std::min<int64_t>(r.attempts - 1, 20);
+      int64_t wait_ms = std::min(node->retry.backoff_seconds * 1000 << std::min<int64_t>(r.attempts - 1, 20), kMaxBackoffMs);
       append_log(dir + "/run.log", "mlops: attempt " + std::to_string(r.attempts) + " of " + std::to_string(attempts) +
                                        " failed (" + failure + "); retrying in " + std::to_string(wait_ms / 1000) + "s\n");
       save_run(store, r, false);
@@ -272,8 +308,17 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
       r.model = pushed.name + ":" + std::to_string(pushed.version);
     }
     return finish("succeeded", "exit 0" + note);
-  } catch (const Error& e) {
-    finish("failed", e.what());
+  } catch (const std::exception& e) {
+    // Record the failure before anything else that could fail again (collecting stats), so the run
+    // never stays 'running' with nobody left to end it.
+    try {
+      r.status = "failed";
+      r.outcome = e.what();
+      r.finished_ms = req.clock->now_ms();
+      save_run(store, r, false);
+      collector.collect(store, req.clock->now_ms(), true);
+    } catch (const std::exception&) {
+    }
     throw;
   }
 }

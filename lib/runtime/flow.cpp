@@ -123,7 +123,7 @@ FlowEvent rollback(store::Store& store, const ion::IonManifest& ion, const std::
     store.registry().resolve(store::parse_model_ref(target));  // it may have been deleted since
   }
   if (target == current)
-    throw util::Error(util::Exit::error, "model/" + target + " is already deployed to " + ion.name + "/" + node);
+    throw util::Error(util::Exit::error, "model '" + target + "' is already deployed to '" + ion.name + "/" + node + "'");
   FlowEvent ev{ion.name, node, target, "delivered",
                "rollback by " + actor + " (was " + (current.empty() ? "none" : current) + ")", now_ms};
   Stmt s(store.catalog().handle(),

@@ -88,7 +88,7 @@ std::string cancel_request(store::Store& store, const std::string& id) {
 
 RunRecord request_cancel(store::Store& store, const std::string& id, const std::string& actor, int64_t now_ms) {
   RunRecord r = get_run(store, id);
-  if (r.status != "running") throw Error(Exit::error, "run '" + id + "' is not running (it " + r.status + ")");
+  if (r.status != "running") throw Error(Exit::error, "run '" + id + "' is not running: it " + (r.status == "cancelled" ? "was cancelled" : r.status));
   int64_t runner = 0, group = 0;
   {
     Stmt s(store.catalog().handle(), "SELECT runner_pid, process_group FROM runs WHERE id = ?");

@@ -8,6 +8,7 @@
 //   <store>/runs/<id>/run.log      stdout and stderr of every step (and of every attempt)
 //   <store>/runs/<id>/model-in/    the model that reached the node; a service node reads it through
 //                                  model-in/current, a symlink switched atomically on each hot swap
+//   <store>/runs/<id>/sighup-ok    written by the SDK in a service: it handles SIGHUP, so swaps send one
 //
 // The environment contract: the caller's environment plus MLOPS_RUN_ID, MLOPS_ION, MLOPS_NODE,
 // MLOPS_PIPELINE (NAME:VERSION), MLOPS_WORKSPACE, MLOPS_MODEL_OUT, MLOPS_MODEL_IN (when a model

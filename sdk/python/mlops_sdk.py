@@ -13,9 +13,9 @@ its own:
 
 A service node (mode: service) keeps running while new models are hot-swapped in: call
 current_model() at the start of each batch and use that path for the whole batch. mlops stages each
-new model completely and switches one symlink, then sends SIGHUP; this module turns the signal into
-"the model changed" (a service that imports it is not killed by SIGHUP), so a swap is seen between
-batches, never in the middle of one.
+new model completely and switches one symlink, then sends SIGHUP to a service that imported this
+module (which turns the signal into "the model changed" instead of dying of it), so a swap is seen
+between batches, never in the middle of one.
 """
 import json
 import math
@@ -39,6 +39,9 @@ def _on_sighup(signum, frame):
 
 if os.environ.get("MLOPS_NODE_MODE") == "service":
     signal.signal(signal.SIGHUP, _on_sighup)
+    # Tells mlops that this service handles SIGHUP; without it a swap sends no signal (it would kill).
+    if os.environ.get("MLOPS_WORKSPACE"):
+        open(os.path.join(os.path.dirname(os.environ["MLOPS_WORKSPACE"]), "sighup-ok"), "a").close()
 
 
 def _emit(record):

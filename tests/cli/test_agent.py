@@ -146,6 +146,24 @@ class LocalAgent(harness.MlopsTest):
             for y in forbidden[i + 1:]:
                 self.assertLessEqual(x["finishedAt"], y["startedAt"], "forbid never overlaps")
 
+    def test_a_model_arriving_while_forbid_holds_waits_for_the_run(self):
+        self.apply({"make": pipeline("make", "date +%s%N > $MLOPS_MODEL_OUT", produces=True),
+                    "slow": pipeline("slow", "sleep 2.5; cat $MLOPS_MODEL_IN", consumes=True)},
+                   "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: q}\nspec:\n  nodes:\n"
+                   "    - {name: make, pipeline: make, schedule: {every: 1s}}\n"
+                   "    - {name: use, pipeline: slow, schedule: {on: model}}\n"
+                   "  edges: [{from: make, to: use}]\n")
+        a = self.agent()
+        a.wait_for("queued until the running one ends (concurrency: forbid)")
+        a.wait_for("succeeded (q/use", count=2)
+        a.stop()
+        uses = self.runs("use")
+        self.assertGreaterEqual(len(uses), 2)
+        for x, y in zip(uses, uses[1:]):
+            self.assertLessEqual(x["finishedAt"], y["startedAt"], "forbid never overlaps")
+        # The second run took the newest model there was when the first ended, not a stale one.
+        self.assertNotEqual(uses[0]["modelIn"], uses[1]["modelIn"])
+
     def test_stop_cancels_or_finishes_runs(self):
         self.apply({"long": pipeline("long", "sleep 1.5; echo done")},
                    "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: st}\nspec:\n  nodes:\n"
@@ -247,7 +265,7 @@ class LocalAgent(harness.MlopsTest):
                          [("sv.v1:1", "serving in run"), ("sv.v2:1", "hot-swapped into run"), ("sv.v1:1", "hot-swapped into run")])
         self.assertEqual(self.runs("api")[0]["modelIn"], "sv.v1:1")
         self.assertEqual(self.fails(1, "model", "rollback", "--ion", "sv", "--node", "api", "--to", "sv.v1:1"),
-                         "mlops: error: model/sv.v1:1 is already deployed to sv/api\n")
+                         "mlops: error: model 'sv.v1:1' is already deployed to 'sv/api'\n")
         self.assertEqual(self.fails(1, "model", "rollback", "--ion", "sv", "--node", "v1"),
                          "mlops: error: node 'sv/v1' has no earlier model to roll back to [name one with --to REF]\n")
         self.assertEqual(self.fails(3, "model", "rollback", "--ion", "sv", "--node", "apj"),

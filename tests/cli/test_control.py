@@ -108,7 +108,7 @@ class Control(harness.MlopsTest):
         events = json.loads(self.ok("events", "--ion", "ctl", "-o", "json"))["items"]
         self.assertEqual([e["event"] for e in events], ["run-cancelled"])
         self.assertEqual(self.fails(1, "run", "cancel", run_id),
-                         f"mlops: error: run '{run_id}' is not running (it cancelled)\n")
+                         f"mlops: error: run '{run_id}' is not running: it was cancelled\n")
 
     def test_cancel_when_the_runner_died(self):
         runner = self.start("ion", "run", "ctl", "--node", "wait")
