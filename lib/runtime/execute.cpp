@@ -108,6 +108,31 @@ std::string previous_model_in(store::Store& store, const RunRecord& r) {
   return s.step() ? s.text(0) : "";
 }
 
+// The environment contract (see run.hpp): the caller's environment, the run's names and paths, the
+// arguments, the SDK on PYTHONPATH and the pipeline's venv first in PATH.
+std::map<std::string, std::string> contract_environment(const RunRequest& req, const RunRecord& r, const std::string& mode,
+                                                        const std::string& venv_path, const std::string& dir) {
+  std::map<std::string, std::string> env = req.base_env;
+  env["MLOPS_RUN_ID"] = r.id;
+  env["MLOPS_ION"] = r.ion;
+  env["MLOPS_NODE"] = r.node;
+  env["MLOPS_NODE_MODE"] = mode;
+  env["MLOPS_PIPELINE"] = r.pipeline;
+  env["MLOPS_WORKSPACE"] = dir + "/workspace";
+  env["MLOPS_STATS"] = dir + "/stats.jsonl";
+  env["MLOPS_TENSORBOARD_DIR"] = dir + "/tensorboard";
+  for (const auto& [k, v] : r.args) env[env_name(k)] = v;
+  auto pythonpath = env.find("PYTHONPATH");
+  env["PYTHONPATH"] = dir + "/sdk" + (pythonpath != env.end() && !pythonpath->second.empty() ? ":" + pythonpath->second : "");
+  if (!venv_path.empty()) {
+    std::string venv = venv_path[0] == '/' ? venv_path : dir + "/workspace/" + venv_path;
+    env["VIRTUAL_ENV"] = venv;
+    auto path = env.find("PATH");
+    env["PATH"] = venv + "/bin" + (path != env.end() && !path->second.empty() ? ":" + path->second : "");
+  }
+  return env;
+}
+
 }  // namespace
 
 RunRecord run_node(store::Store& store, const RunRequest& req) {
@@ -162,24 +187,7 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
       util::write_all(sdk.fd(), source.data(), source.size(), sdk.path());
       sdk.commit(dir + "/sdk/mlops_sdk.py", false);
     }
-    std::map<std::string, std::string> env = req.base_env;
-    env["MLOPS_RUN_ID"] = r.id;
-    env["MLOPS_ION"] = r.ion;
-    env["MLOPS_NODE"] = r.node;
-    env["MLOPS_NODE_MODE"] = node->mode;
-    env["MLOPS_PIPELINE"] = r.pipeline;
-    env["MLOPS_WORKSPACE"] = dir + "/workspace";
-    env["MLOPS_STATS"] = dir + "/stats.jsonl";
-    env["MLOPS_TENSORBOARD_DIR"] = dir + "/tensorboard";
-    for (const auto& [k, v] : r.args) env[env_name(k)] = v;
-    auto pythonpath = env.find("PYTHONPATH");
-    env["PYTHONPATH"] = dir + "/sdk" + (pythonpath != env.end() && !pythonpath->second.empty() ? ":" + pythonpath->second : "");
-    if (!m.venv.empty()) {
-      std::string venv = m.venv[0] == '/' ? m.venv : dir + "/workspace/" + m.venv;
-      env["VIRTUAL_ENV"] = venv;
-      auto path = env.find("PATH");
-      env["PATH"] = venv + "/bin" + (path != env.end() && !path->second.empty() ? ":" + path->second : "");
-    }
+    auto env = contract_environment(req, r, node->mode, m.venv, dir);
     // The path to create: a file or a directory, as the pipeline likes.
     env["MLOPS_MODEL_OUT"] = dir + "/model-out/model";
     if (m.consumes) {
