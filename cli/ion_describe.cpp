@@ -14,6 +14,18 @@ struct DescribeOptions {
   std::string name;
 };
 
+// " (service, timeout 30m, retry 2 from 10s, replace)": what differs from a plain batch node.
+std::string controls(const ion::Node& n) {
+  std::vector<std::string> parts;
+  if (n.mode == "service") parts.push_back("service");
+  if (!n.timeout.empty()) parts.push_back("timeout " + n.timeout);
+  if (n.retry.limit) parts.push_back("retry " + std::to_string(n.retry.limit) + " from " + n.retry.backoff);
+  if (n.concurrency != "forbid") parts.push_back(n.concurrency);
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? " (" : ", ") + p;
+  return out.empty() ? "" : out + ")";
+}
+
 int run(const DescribeOptions& o, Env& env) {
   auto r = ion::current_revision(env.store(), o.name);
   auto m = ion::load_revision(r);
@@ -33,8 +45,9 @@ int run(const DescribeOptions& o, Env& env) {
     if (n.policy)
       table.rows.push_back({"  " + n.name, "policy", ion::describe(*n.policy), "-", "-"});
     else
-      table.rows.push_back({"  " + n.name, "pipeline", n.pipeline + (n.mode == "service" ? " (service)" : ""),
-                            ion::describe(n.schedule), ion::describe(n.placement)});
+      table.rows.push_back({"  " + n.name, "pipeline", n.pipeline + controls(n),
+                            ion::describe(n.schedule) + (n.schedule.missed == "skip" ? "" : ", missed: " + n.schedule.missed),
+                            ion::describe(n.placement)});
   }
   print_table(env, table);
   env.out << "Edges:\n";

@@ -86,7 +86,10 @@ void Agent::start(store::Store& store, const Trigger& t) {
     for (int i = 0; i < 1000 && std::any_of(same.begin(), same.end(), [](Active* a) { return !a->done; }); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  say_(key + ": started (" + t.reason + (t.missed ? ", " + std::to_string(t.missed) + " missed slots skipped" : "") + ")");
+  std::string missed;
+  if (t.missed && node->schedule.missed == "run-one") missed = ", once for " + std::to_string(t.missed + 1) + " missed slots";
+  else if (t.missed) missed = ", " + std::to_string(t.missed) + " missed slots skipped";
+  say_(key + ": started (" + t.reason + missed + ")");
   auto active = std::make_unique<Active>();
   Active* a = active.get();
   a->key = key;

@@ -220,7 +220,7 @@ class LocalAgent(harness.MlopsTest):
         skip = [l for l in b.lines if l.startswith("ms/skip: ")]
         one = [l for l in b.lines if l.startswith("ms/one: ")][0]
         self.assertEqual(skip, ["ms/skip: 24 missed slots skipped (missed: skip)"])
-        self.assertEqual(one, "ms/one: started (every 1h, 23 missed slots skipped)")
+        self.assertEqual(one, "ms/one: started (every 1h, once for 24 missed slots)")
         self.assertEqual(self.runs("skip"), [])
 
     def test_a_service_is_hot_swapped_and_rolled_back_while_it_serves(self):
