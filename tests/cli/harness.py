@@ -17,7 +17,7 @@ SOURCE_DIR = os.environ.get("MLOPS_SOURCE_DIR", os.path.dirname(os.path.dirname(
 BIN = os.path.abspath(os.environ.get("MLOPS_BIN", os.path.join(SOURCE_DIR, "build", "cli", "mlops")))
 GOLDEN = os.path.join(HERE, "golden")
 UPDATE = os.environ.get("MLOPS_UPDATE_GOLDEN") == "1"
-SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "WARNING: ThreadSanitizer")
 
 
 class Result:
@@ -65,7 +65,7 @@ class MlopsTest(unittest.TestCase):
             "MLOPS_ACTOR": "tester",
             "LANG": "C.UTF-8",
         }
-        for key in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        for key in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"):
             if key in os.environ:
                 self.env[key] = os.environ[key]
 
