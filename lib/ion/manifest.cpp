@@ -126,13 +126,13 @@ Policy parse_policy(const Value& v) {
 
 Node parse_node(const Value& v) {
   v.only_keys({"name", "description", "pipeline", "policy", "placement", "schedule", "args", "mode", "timeout", "retry",
-               "concurrency"});
+               "concurrency", "spark"});
   Node n;
   n.name = v.at("name").as_identifier("node name");
   if (v.has("description")) n.description = v.at("description").as_string();
   if (v.has("pipeline") == v.has("policy")) v.fail("node '" + n.name + "' needs exactly one of 'pipeline' or 'policy'");
   if (v.has("policy")) {
-    for (const char* field : {"placement", "schedule", "args", "mode", "timeout", "retry", "concurrency"})
+    for (const char* field : {"placement", "schedule", "args", "mode", "timeout", "retry", "concurrency", "spark"})
       if (v.has(field)) v.at(field).fail(std::string("'") + field + "' is for pipeline nodes; '" + n.name + "' is a policy");
     n.policy = parse_policy(v.at("policy"));
     return n;
@@ -168,6 +168,20 @@ Node parse_node(const Value& v) {
     }
   }
   if (v.has("concurrency")) n.concurrency = v.at("concurrency").as_choice({"forbid", "allow", "replace"});
+  if (v.has("spark")) {
+    Value sp = v.at("spark");
+    sp.only_keys({"master", "deployMode", "conf"});
+    if (sp.has("master")) {
+      Value m = sp.at("master");
+      n.spark.master = m.as_string();
+      const std::string& master = n.spark.master;
+      bool known = master == "yarn" || master.rfind("local", 0) == 0 || master.rfind("spark://", 0) == 0 ||
+                   master.rfind("k8s://", 0) == 0 || master.rfind("mesos://", 0) == 0;
+      if (!known) m.fail("unknown Spark master '" + master + "'", "use local[N], spark://HOST:PORT, yarn or k8s://URL");
+    }
+    if (sp.has("deployMode")) n.spark.deploy_mode = sp.at("deployMode").as_choice({"client", "cluster"});
+    if (sp.has("conf")) n.spark.conf = sp.at("conf").as_string_map();
+  }
   return n;
 }
 
@@ -351,6 +365,8 @@ json to_json(const IonManifest& ion) {
       if (!n.timeout.empty()) item["timeout"] = n.timeout;
       if (n.retry.limit) item["retry"] = {{"limit", n.retry.limit}, {"backoff", n.retry.backoff}};
       if (n.concurrency != "forbid") item["concurrency"] = n.concurrency;
+      if (n.spark.master != "local[*]" || n.spark.deploy_mode != "client" || !n.spark.conf.empty())
+        item["spark"] = {{"master", n.spark.master}, {"deployMode", n.spark.deploy_mode}, {"conf", n.spark.conf}};
     }
     nodes.push_back(item);
   }

@@ -60,6 +60,14 @@ struct Policy {
   int64_t expires_seconds = 0;
 };
 
+// Where a spark pipeline's applications run: spark-submit's master and deploy mode, and conf that
+// overrides the pipeline's (the same pipeline runs on local[2] on a laptop and on YARN in production).
+struct SparkTarget {
+  std::string master = "local[*]";
+  std::string deploy_mode = "client";
+  std::map<std::string, std::string> conf;
+};
+
 struct Node {
   std::string name;
   std::string description;
@@ -75,6 +83,7 @@ struct Node {
   // What a trigger does while a run of this node is still going: forbid (skip it), allow (run
   // both), replace (cancel the running one).
   std::string concurrency = "forbid";
+  SparkTarget spark;
   std::optional<manifest::Value> pipeline_at;  // where the reference was written, for later errors
   std::map<std::string, manifest::Value> args_at;
 };

@@ -104,6 +104,18 @@ void Collector::ingest(store::Store& store, const std::string& text, size_t star
   }
 }
 
+void Collector::record_values(store::Store& store, const std::string& source,
+                              const std::map<std::string, double>& values, int64_t now_ms) {
+  store::Catalog::Transaction tx(store.catalog());
+  for (const auto& [name, value] : values) {
+    Stmt ins(store.catalog().handle(), "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) "
+                                       "VALUES(?, ?, ?, ?, ?, NULL, ?, '{}', ?)");
+    ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, source).bind(5, name).bind_real(6, value);
+    ins.bind(7, now_ms).run();
+  }
+  tx.commit();
+}
+
 void Collector::record(store::Store& store, std::string_view line, int64_t now_ms) {
   if (line.empty()) return;
   json r = json::parse(line, nullptr, false);

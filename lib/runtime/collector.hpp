@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -27,6 +28,10 @@ class Collector {
   // Records everything complete since the last call. With `final`, a last line without its
   // newline counts too (the run has ended, nothing more will come).
   void collect(store::Store& store, int64_t now_ms, bool final = false);
+
+  // Values the runner read itself (a Spark application's final record), as one batch of stats.
+  void record_values(store::Store& store, const std::string& source, const std::map<std::string, double>& values,
+                     int64_t now_ms);
 
   const nlohmann::json& metrics() const { return metrics_; }
   size_t malformed() const { return malformed_; }

@@ -1,13 +1,17 @@
 // run_node: one run of a pipeline node, from unpacking its bundle to pushing what it produced.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
+#include "engine/failure.hpp"
 #include "engine/process.hpp"
+#include "engine/spark.hpp"
 #include "ion/registry.hpp"
 #include "pipeline/archive.hpp"
 #include "pipeline/manifest.hpp"
@@ -16,6 +20,7 @@
 #include "runtime/flow.hpp"
 #include "runtime/run.hpp"
 #include "runtime/sdk.hpp"
+#include "stats/spark_events.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -133,6 +138,55 @@ std::map<std::string, std::string> contract_environment(const RunRequest& req, c
   return env;
 }
 
+// What the run log gained since `offset`: the output of one step.
+std::string log_since(const std::string& path, off_t offset) {
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return "";
+  std::string out;
+  char buf[1 << 16];
+  for (ssize_t n; (n = ::pread(fd.get(), buf, sizeof buf, offset)) > 0; offset += n) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+off_t log_size(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
+}
+
+// The command of a spark step: spark-submit with the node's target and the run's event log.
+std::vector<std::string> spark_command(const pipeline::SparkApp& app, const ion::SparkTarget& node,
+                                       const std::map<std::string, std::string>& env, const std::string& events) {
+  engine::SparkJob job{app.app, app.main_class, app.args, app.conf, app.packages};
+  engine::SparkTarget target{node.master, node.deploy_mode, node.conf};
+  std::map<std::string, std::string> contract;
+  for (const auto& [k, v] : env)
+    if (k.rfind("MLOPS_", 0) == 0) contract[k] = v;
+  return engine::spark_submit_argv(engine::spark_submit_command(env), job, target, events, engine::free_port(), contract);
+}
+
+// The final record of the Spark applications a step ran (each writes one event log), as stats, and
+// the first failure Spark recorded.
+std::string record_spark(store::Store& store, Collector& collector, const std::string& events,
+                         std::set<std::string>& seen, int64_t now_ms) {
+  std::string failure;
+  for (const auto& name : util::list_dir(events)) {
+    if (!seen.insert(name).second) continue;
+    auto app = stats::parse_spark_event_log(util::read_file(events + "/" + name));
+    std::map<std::string, double> values = {
+        {"spark.jobs.succeeded", static_cast<double>(app.jobs_succeeded)},
+        {"spark.jobs.failed", static_cast<double>(app.jobs_failed)},
+        {"spark.stages.completed", static_cast<double>(app.stages_completed)},
+        {"spark.stages.failed", static_cast<double>(app.stages_failed)},
+        {"spark.tasks.succeeded", static_cast<double>(app.tasks_succeeded)},
+        {"spark.tasks.failed", static_cast<double>(app.tasks_failed)}};
+    for (const auto& [k, v] : app.task_metrics) values["spark.task." + k] = v;
+    for (const auto& [k, v] : app.accumulators) values["spark.accumulator." + k] = v;
+    collector.record_values(store, "spark", values, now_ms);
+    if (failure.empty() && !app.failures.empty()) failure = app.failures.front();
+  }
+  return failure;
+}
+
 }  // namespace
 
 RunRecord run_node(store::Store& store, const RunRequest& req) {
@@ -213,6 +267,7 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
     std::string failure;
     const int64_t attempts = 1 + node->retry.limit;
     std::string cancelled_by, refused;
+    std::set<std::string> spark_logs;  // event logs already recorded
     auto check_cancel = [&](engine::Process* p) {
       if (cancelled_by.empty()) cancelled_by = cancel_request(store, r.id);
       if (cancelled_by.empty() && req.control && req.control->cancelled()) cancelled_by = req.control->why();
@@ -224,11 +279,16 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
       util::make_dirs(dir + "/model-out");
       int64_t attempt_start = req.clock->now_ms();
       for (const auto& step : m.steps) {
-        if (step.spark) return finish("failed", "step '" + step.name + "': the spark engine is not available yet");
         engine::ProcessSpec spec;
-        spec.argv = step.run;
         spec.env = env;
         for (const auto& [k, v] : step.env) spec.env[k] = v;
+        if (step.spark) {
+          util::make_dirs(dir + "/spark-events");
+          spec.argv = spark_command(*step.spark, node->spark, spec.env, dir + "/spark-events");
+        } else {
+          spec.argv = step.run;
+        }
+        off_t log_start = log_size(dir + "/run.log");
         spec.cwd = dir + "/workspace";
         spec.stdout_path = spec.stderr_path = dir + "/run.log";
         if (node->timeout_seconds) {
@@ -274,9 +334,14 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         }
         set_run_process(store, r.id, 0);  // reaped: the group id may be anyone's now
         if (outcome.cancelled) check_cancel(nullptr);  // RunControl cancels directly, between ticks
+        std::string spark_failure =
+            step.spark ? record_spark(store, collector, dir + "/spark-events", spark_logs, req.clock->now_ms()) : "";
         if (!cancelled_by.empty()) return finish("cancelled", "cancelled by " + cancelled_by);
         if (!outcome.ok()) {
-          failure = "step '" + step.name + "': " + outcome.describe();
+          // Why, in a line: the driver's exception, else what Spark recorded.
+          std::string why = engine::failure_reason(log_since(dir + "/run.log", log_start));
+          if (why.empty()) why = spark_failure;
+          failure = "step '" + step.name + "': " + outcome.describe() + (why.empty() ? "" : ": " + why);
           break;
         }
       }
