@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 
 #include "engine/failure.hpp"
@@ -20,6 +21,7 @@
 #include "runtime/flow.hpp"
 #include "runtime/run.hpp"
 #include "runtime/sdk.hpp"
+#include "runtime/spark_monitor.hpp"
 #include "stats/spark_events.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -155,13 +157,14 @@ off_t log_size(const std::string& path) {
 
 // The command of a spark step: spark-submit with the node's target and the run's event log.
 std::vector<std::string> spark_command(const pipeline::SparkApp& app, const ion::SparkTarget& node,
-                                       const std::map<std::string, std::string>& env, const std::string& events) {
+                                       const std::map<std::string, std::string>& env, const std::string& events,
+                                       int ui_port) {
   engine::SparkJob job{app.app, app.main_class, app.args, app.conf, app.packages};
   engine::SparkTarget target{node.master, node.deploy_mode, node.conf};
   std::map<std::string, std::string> contract;
   for (const auto& [k, v] : env)
     if (k.rfind("MLOPS_", 0) == 0) contract[k] = v;
-  return engine::spark_submit_argv(engine::spark_submit_command(env), job, target, events, engine::free_port(), contract);
+  return engine::spark_submit_argv(engine::spark_submit_command(env), job, target, events, ui_port, contract);
 }
 
 // The final record of the Spark applications a step ran (each writes one event log), as stats, and
@@ -282,9 +285,12 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         engine::ProcessSpec spec;
         spec.env = env;
         for (const auto& [k, v] : step.env) spec.env[k] = v;
+        std::optional<SparkMonitor> monitor;
         if (step.spark) {
           util::make_dirs(dir + "/spark-events");
-          spec.argv = spark_command(*step.spark, node->spark, spec.env, dir + "/spark-events");
+          int port = engine::free_port();
+          spec.argv = spark_command(*step.spark, node->spark, spec.env, dir + "/spark-events", port);
+          monitor.emplace(port);
         } else {
           spec.argv = step.run;
         }
@@ -303,6 +309,7 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         engine::Process* running = nullptr;
         spec.on_tick = [&] {
           collector.collect(store, req.clock->now_ms());
+          if (monitor) monitor->poll(store, collector, req.clock->now_ms());
           check_cancel(running);
           if (!service || !running) return;
           std::string latest = delivered_model(store, r.ion, r.node);

@@ -76,6 +76,9 @@ class Spark(harness.MlopsTest):
         self.assertGreaterEqual(stats["spark.jobs.succeeded"]["last"], 1)
         self.assertGreater(stats["spark.task.executorRunTime"]["last"], 0)
         self.assertEqual(stats["spark.jobs.succeeded"]["source"], "spark")
+        # The driver's REST API was polled while the job ran.
+        self.assertEqual(stats["spark.live.jobs.succeeded"]["source"], "spark-rest")
+        self.assertGreaterEqual(stats["spark.live.jobs.succeeded"]["points"], 1)
         rundir = os.path.join(self.store, "runs", score["id"], "spark-events")
         logs = os.listdir(rundir)
         self.assertEqual(len(logs), 1)
@@ -129,7 +132,13 @@ class Spark(harness.MlopsTest):
                     break
                 time.sleep(0.2)
             self.assertIsNotNone(run_id, "the Spark job never got going")
-            time.sleep(1)
+            # Live: the REST poller sees the job running, before anything has ended.
+            live = {}
+            while time.monotonic() < deadline and live.get("spark.live.jobs.running", 0) < 1:
+                live = {x["name"]: x["last"] for x in json.loads(self.ok("run", "show", run_id, "-o", "json"))["stats"]}
+                time.sleep(0.2)
+            self.assertEqual(live.get("spark.live.jobs.running"), 1)
+            self.assertGreaterEqual(live.get("spark.live.task.numActiveTasks", 0), 1)
             self.assertEqual(self.ok("run", "cancel", run_id), f"run/{run_id} cancelled\n")
             runner.communicate(timeout=60)
         finally:
