@@ -18,7 +18,8 @@ std::string spark_submit_command(const std::map<std::string, std::string>& env) 
 
 std::vector<std::string> spark_submit_argv(const std::string& spark_submit, const SparkJob& job,
                                            const SparkTarget& target, const std::string& event_log_dir,
-                                           int ui_port, const std::map<std::string, std::string>& contract) {
+                                           int ui_port, const std::map<std::string, std::string>& contract,
+                                           const std::string& listener_jar) {
   std::map<std::string, std::string> conf = job.conf;
   for (const auto& [k, v] : target.conf) conf[k] = v;
   // What monitoring relies on wins over what the pipeline or node said.
@@ -27,6 +28,11 @@ std::vector<std::string> spark_submit_argv(const std::string& spark_submit, cons
   conf["spark.eventLog.compress"] = "false";
   conf["spark.eventLog.rolling.enabled"] = "false";
   conf["spark.ui.port"] = std::to_string(ui_port);
+  if (!listener_jar.empty()) {
+    std::string& listeners = conf["spark.extraListeners"];
+    listeners = "org.mlops.MlopsListener" + (listeners.empty() ? "" : "," + listeners);
+    if (contract.count("MLOPS_STATS")) conf["spark.mlops.stats"] = contract.at("MLOPS_STATS");
+  }
   for (const auto& [k, v] : contract) {
     conf["spark.executorEnv." + k] = v;
     conf["spark.yarn.appMasterEnv." + k] = v;
@@ -34,6 +40,7 @@ std::vector<std::string> spark_submit_argv(const std::string& spark_submit, cons
   }
   std::vector<std::string> argv = {spark_submit, "--master", target.master, "--deploy-mode", target.deploy_mode};
   if (!job.main_class.empty()) argv.insert(argv.end(), {"--class", job.main_class});
+  if (!listener_jar.empty()) argv.insert(argv.end(), {"--jars", listener_jar});
   if (!job.packages.empty()) {
     std::string joined;
     for (const auto& p : job.packages) joined += (joined.empty() ? "" : ",") + p;

@@ -30,9 +30,11 @@ std::string spark_submit_command(const std::map<std::string, std::string>& env);
 
 // The whole argv. `contract` holds the MLOPS_* variables to forward (local and client drivers
 // inherit them anyway; cluster drivers and executors get them through Spark's env properties).
+// With `listener_jar`, the mlops listener is shipped and registered beside any the job names.
 std::vector<std::string> spark_submit_argv(const std::string& spark_submit, const SparkJob& job,
                                            const SparkTarget& target, const std::string& event_log_dir,
-                                           int ui_port, const std::map<std::string, std::string>& contract);
+                                           int ui_port, const std::map<std::string, std::string>& contract,
+                                           const std::string& listener_jar = "");
 
 // A TCP port on the loopback that nothing listens on now (the kernel's choice).
 int free_port();

@@ -13,6 +13,7 @@
 #include "engine/failure.hpp"
 #include "engine/process.hpp"
 #include "engine/spark.hpp"
+#include "engine/spark_listener.hpp"
 #include "ion/registry.hpp"
 #include "pipeline/archive.hpp"
 #include "pipeline/manifest.hpp"
@@ -158,13 +159,13 @@ off_t log_size(const std::string& path) {
 // The command of a spark step: spark-submit with the node's target and the run's event log.
 std::vector<std::string> spark_command(const pipeline::SparkApp& app, const ion::SparkTarget& node,
                                        const std::map<std::string, std::string>& env, const std::string& events,
-                                       int ui_port) {
+                                       int ui_port, const std::string& listener) {
   engine::SparkJob job{app.app, app.main_class, app.args, app.conf, app.packages};
   engine::SparkTarget target{node.master, node.deploy_mode, node.conf};
   std::map<std::string, std::string> contract;
   for (const auto& [k, v] : env)
     if (k.rfind("MLOPS_", 0) == 0) contract[k] = v;
-  return engine::spark_submit_argv(engine::spark_submit_command(env), job, target, events, ui_port, contract);
+  return engine::spark_submit_argv(engine::spark_submit_command(env), job, target, events, ui_port, contract, listener);
 }
 
 // The final record of the Spark applications a step ran (each writes one event log), as stats, and
@@ -289,7 +290,14 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         if (step.spark) {
           util::make_dirs(dir + "/spark-events");
           int port = engine::free_port();
-          spec.argv = spark_command(*step.spark, node->spark, spec.env, dir + "/spark-events", port);
+          std::string listener;
+          try {
+            listener = engine::listener_jar(store.root() + "/cache/spark-listener", spec.env);
+          } catch (const Error& e) {
+            // The event log and the REST API still tell the story; say why this part is missing.
+            append_log(dir + "/run.log", std::string("mlops: running without the Spark listener: ") + e.what() + "\n");
+          }
+          spec.argv = spark_command(*step.spark, node->spark, spec.env, dir + "/spark-events", port, listener);
           monitor.emplace(port);
         } else {
           spec.argv = step.run;

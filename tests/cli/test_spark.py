@@ -76,6 +76,12 @@ class Spark(harness.MlopsTest):
         self.assertGreaterEqual(stats["spark.jobs.succeeded"]["last"], 1)
         self.assertGreater(stats["spark.task.executorRunTime"]["last"], 0)
         self.assertEqual(stats["spark.jobs.succeeded"]["source"], "spark")
+        # The listener, compiled on first use against this Spark, wrote to the stats channel.
+        self.assertEqual(stats["spark.listener.jobs.succeeded"]["last"], stats["spark.jobs.succeeded"]["last"])
+        self.assertEqual(stats["spark.listener.application.ended"]["last"], 1)
+        jars = os.listdir(os.path.join(self.store, "cache", "spark-listener"))
+        self.assertEqual(len(jars), 1, "one build, reused by both runs")
+        self.assertEqual(self.run_mlops("store", "fsck").code, 0)
         # The driver's REST API was polled while the job ran.
         self.assertEqual(stats["spark.live.jobs.succeeded"]["source"], "spark-rest")
         self.assertGreaterEqual(stats["spark.live.jobs.succeeded"]["points"], 1)
