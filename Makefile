@@ -21,6 +21,8 @@ test: setup
 bench: build
 	@scripts/setup --bench
 	@bench/store.sh $(BUILD)/cli/mlops
+	@scripts/pyenv $(BUILD)/pyenv
+	@bench/spark.sh $(BUILD)/cli/mlops
 
 install: build
 	@cmake --install $(BUILD)
