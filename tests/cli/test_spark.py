@@ -140,7 +140,8 @@ class Spark(harness.MlopsTest):
             self.assertIsNotNone(run_id, "the Spark job never got going")
             # Live: the REST poller sees the job running, before anything has ended.
             live = {}
-            while time.monotonic() < deadline and live.get("spark.live.jobs.running", 0) < 1:
+            while time.monotonic() < deadline and (live.get("spark.live.jobs.running", 0) < 1 or
+                                                   live.get("spark.live.task.numActiveTasks", 0) < 1):
                 live = {x["name"]: x["last"] for x in json.loads(self.ok("run", "show", run_id, "-o", "json"))["stats"]}
                 time.sleep(0.2)
             self.assertEqual(live.get("spark.live.jobs.running"), 1)
