@@ -315,10 +315,13 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         }
         spec.tick = std::chrono::milliseconds(kTickMs);
         engine::Process* running = nullptr;
-        spec.on_tick = [&] {
+        // Whatever fails on a tick is tried again on the next one (collected stats are consumed only
+        // when they commit; a swap only once staged), so a busy catalog never kills the job. The last
+        // collect, at the end of the run, does not forgive.
+        auto tick = [&] {
+          check_cancel(running);
           collector.collect(store, req.clock->now_ms());
           if (monitor) monitor->poll(store, collector, req.clock->now_ms());
-          check_cancel(running);
           if (!service || !running) return;
           std::string latest = delivered_model(store, r.ion, r.node);
           if (latest.empty() || latest == r.model_in || latest == refused) return;
@@ -337,6 +340,12 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
           r.model_in = latest;
           save_run(store, r, false);
         };
+        spec.on_tick = [&] {
+          try {
+            tick();
+          } catch (const std::exception&) {
+          }
+        };
         engine::ProcessOutcome outcome;
         {
           engine::Process process(spec);
@@ -349,8 +358,12 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         }
         set_run_process(store, r.id, 0);  // reaped: the group id may be anyone's now
         if (outcome.cancelled) check_cancel(nullptr);  // RunControl cancels directly, between ticks
-        std::string spark_failure =
-            step.spark ? record_spark(store, collector, dir + "/spark-events", spark_logs, req.clock->now_ms()) : "";
+        std::string spark_failure;
+        try {
+          if (step.spark) spark_failure = record_spark(store, collector, dir + "/spark-events", spark_logs, req.clock->now_ms());
+        } catch (const std::exception& e) {
+          append_log(dir + "/run.log", std::string("mlops: cannot read the Spark event log: ") + e.what() + "\n");
+        }
         if (!cancelled_by.empty()) return finish("cancelled", "cancelled by " + cancelled_by);
         if (!outcome.ok()) {
           // Why, in a line: the driver's exception, else what Spark recorded.
