@@ -15,8 +15,6 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
-extern char** environ;
-
 namespace mlops::cli {
 
 namespace {
@@ -46,11 +44,7 @@ int run(const AgentOptions& o, Env& env) {
   for (const auto& name : o.ions) ion::current_revision(st, name);  // unknown IONs fail now, with did-you-mean
   opts.cancel_on_stop = o.on_stop == "cancel";
   opts.actor = env.actor();
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    auto eq = kv.find('=');
-    if (eq != std::string::npos && kv.rfind("MLOPS_", 0) != 0) opts.base_env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  opts.base_env = runtime::caller_environment();
   runtime::Agent agent(env.store_root(), opts, env.clock, [&](const std::string& line) {
     if (env.global.quiet) return;
     env.out << line << "\n";

@@ -14,8 +14,6 @@
 #include "runtime/run.hpp"
 #include "util/error.hpp"
 
-extern char** environ;
-
 namespace mlops::cli {
 
 namespace {
@@ -39,11 +37,7 @@ int run(const RunOptions& o, Env& env) {
     }
   }
   runtime::RunRequest req{o.name, "", env.actor(), &env.clock, {}};
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    auto eq = kv.find('=');
-    if (eq != std::string::npos && kv.rfind("MLOPS_", 0) != 0) req.base_env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  req.base_env = runtime::caller_environment();
   nlohmann::json items = nlohmann::json::array(), flows = nlohmann::json::array();
   std::vector<std::string> names, lines;
   std::string failed;

@@ -1,7 +1,4 @@
 // mlops run logs ID [-f]: a run's stdout and stderr; with -f, keep printing what it writes until it ends.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <memory>
 #include <thread>
 
@@ -19,20 +16,16 @@ struct LogsOptions {
 };
 
 // Prints what the log gained since `offset`; returns the new offset.
-off_t drain(const std::string& path, off_t offset, std::ostream& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return offset;
-  util::Fd guard(fd);
-  char buf[1 << 16];
-  for (ssize_t n; (n = ::pread(fd, buf, sizeof buf, offset)) > 0; offset += n) out.write(buf, n);
-  out.flush();
-  return offset;
+uint64_t drain(const std::string& path, uint64_t offset, std::ostream& out) {
+  std::string text = util::read_from(path, offset);
+  out << text << std::flush;
+  return offset + text.size();
 }
 
 int logs(const LogsOptions& o, Env& env) {
   auto r = runtime::get_run(env.store(), o.id);
   std::string path = runtime::run_dir(env.store(), r.id) + "/run.log";
-  off_t offset = drain(path, 0, env.out);
+  uint64_t offset = drain(path, 0, env.out);
   // Follow until the run is over, then print the rest: nothing written before the end is missed.
   while (o.follow && r.status == "running") {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));

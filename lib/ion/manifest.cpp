@@ -230,6 +230,15 @@ const Node* IonManifest::find(const std::string& node) const {
   return nullptr;
 }
 
+const Node& IonManifest::require(const std::string& node) const {
+  if (const Node* n = find(node)) return *n;
+  std::vector<std::string> names;
+  for (const auto& n : nodes) names.push_back(n.name);
+  std::string guess = util::did_you_mean(node, names);
+  throw util::Error(util::Exit::not_found, "ION '" + name + "' has no node '" + node + "'",
+                    guess.empty() ? "" : "did you mean '" + guess + "'?");
+}
+
 IonManifest parse_ion(const Value& doc) {
   doc.only_keys({"apiVersion", "kind", "metadata", "spec"});
   doc.at("apiVersion").as_choice({"mlops/v1"});

@@ -101,6 +101,8 @@ struct IonManifest {
   std::optional<manifest::Value> at;
 
   const Node* find(const std::string& node) const;
+  // The node, or a not-found error naming the ION, with a did-you-mean.
+  const Node& require(const std::string& node) const;
 };
 
 // Parses and validates one document of kind ION.

@@ -1,7 +1,5 @@
 // run_node: one run of a pipeline node, from unpacking its bundle to pushing what it produced.
-#include <dirent.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -12,18 +10,17 @@
 
 #include "engine/failure.hpp"
 #include "engine/process.hpp"
-#include "engine/spark.hpp"
-#include "engine/spark_listener.hpp"
 #include "ion/registry.hpp"
 #include "pipeline/archive.hpp"
 #include "pipeline/manifest.hpp"
 #include "pipeline/registry.hpp"
 #include "runtime/collector.hpp"
+#include "runtime/deploy.hpp"
 #include "runtime/flow.hpp"
 #include "runtime/run.hpp"
 #include "runtime/sdk.hpp"
 #include "runtime/spark_monitor.hpp"
-#include "stats/spark_events.hpp"
+#include "runtime/spark_step.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -62,12 +59,7 @@ std::string env_name(const std::string& arg) {
 
 // What a producing run left in model-out: its single entry, or the directory when there are several.
 std::string produced_model(const std::string& dir) {
-  std::vector<std::string> entries;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d))
-      if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") entries.push_back(e->d_name);
-    ::closedir(d);
-  }
+  auto entries = util::list_dir(dir);
   if (entries.empty()) return "";
   return entries.size() == 1 ? dir + "/" + entries[0] : dir;
 }
@@ -75,45 +67,6 @@ std::string produced_model(const std::string& dir) {
 void append_log(const std::string& path, const std::string& line) {
   util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (fd.get() >= 0) util::write_all(fd.get(), line.data(), line.size(), path);
-}
-
-// A service reads its model through model-in/current. Each model is pulled whole into its own
-// directory first; then a new symlink is renamed over current, so the service sees the old model or
-// the new one, never a mix.
-std::string stage_model(store::Store& store, const std::string& dir, const std::string& model) {
-  std::string flat = model;
-  std::replace(flat.begin(), flat.end(), ':', '_');
-  // A directory of its own for every swap, never reused: a batch still reading an older model keeps
-  // its files even when that model comes back (a rollback).
-  std::string stage;
-  for (int n = 1; util::path_exists(stage = dir + "/model-in/" + std::to_string(n) + "-" + flat); ++n) {
-  }
-  util::make_dirs(stage);
-  auto pulled = store.pull(store::parse_model_ref(model), stage, false);
-  std::string link = dir + "/model-in/current";
-  std::string tmp = link + ".new";
-  ::unlink(tmp.c_str());
-  std::string target = pulled.path.substr(dir.size() + std::string("/model-in/").size());
-  if (::symlink(target.c_str(), tmp.c_str()) != 0) util::throw_errno("create", tmp, errno);
-  if (::rename(tmp.c_str(), link.c_str()) != 0) util::throw_errno("switch", link, errno);
-  util::fsync_path(dir + "/model-in");
-  return link;
-}
-
-void record_deployed(store::Store& store, const RunRecord& r, const std::string& model, const std::string& how,
-                     int64_t now_ms) {
-  store::Stmt s(store.catalog().handle(),
-                "INSERT INTO flow_events(ion, node, model, kind, reason, at_ms) VALUES(?, ?, ?, 'deployed', ?, ?)");
-  s.bind(1, r.ion).bind(2, r.node).bind(3, model).bind(4, how).bind(5, now_ms).run();
-}
-
-// The model the node's runs used last, before this one.
-std::string previous_model_in(store::Store& store, const RunRecord& r) {
-  store::Stmt s(store.catalog().handle(),
-                "SELECT model_in FROM runs WHERE ion = ? AND node = ? AND id != ? AND model_in != '' "
-                "ORDER BY started_ms DESC, id DESC LIMIT 1");
-  s.bind(1, r.ion).bind(2, r.node).bind(3, r.id);
-  return s.step() ? s.text(0) : "";
 }
 
 // The environment contract (see run.hpp): the caller's environment, the run's names and paths, the
@@ -141,69 +94,12 @@ std::map<std::string, std::string> contract_environment(const RunRequest& req, c
   return env;
 }
 
-// What the run log gained since `offset`: the output of one step.
-std::string log_since(const std::string& path, off_t offset) {
-  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return "";
-  std::string out;
-  char buf[1 << 16];
-  for (ssize_t n; (n = ::pread(fd.get(), buf, sizeof buf, offset)) > 0; offset += n) out.append(buf, static_cast<size_t>(n));
-  return out;
-}
-
-off_t log_size(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
-}
-
-// The command of a spark step: spark-submit with the node's target and the run's event log.
-std::vector<std::string> spark_command(const pipeline::SparkApp& app, const ion::SparkTarget& node,
-                                       const std::map<std::string, std::string>& env, const std::string& events,
-                                       int ui_port, const std::string& listener) {
-  engine::SparkJob job{app.app, app.main_class, app.args, app.conf, app.packages};
-  engine::SparkTarget target{node.master, node.deploy_mode, node.conf};
-  std::map<std::string, std::string> contract;
-  for (const auto& [k, v] : env)
-    if (k.rfind("MLOPS_", 0) == 0) contract[k] = v;
-  return engine::spark_submit_argv(engine::spark_submit_command(env), job, target, events, ui_port, contract, listener);
-}
-
-// The final record of the Spark applications a step ran (each writes one event log), as stats, and
-// the first failure Spark recorded.
-std::string record_spark(store::Store& store, Collector& collector, const std::string& events,
-                         std::set<std::string>& seen, int64_t now_ms) {
-  std::string failure;
-  for (const auto& name : util::list_dir(events)) {
-    if (!seen.insert(name).second) continue;
-    auto app = stats::parse_spark_event_log(util::read_file(events + "/" + name));
-    std::map<std::string, double> values = {
-        {"spark.jobs.succeeded", static_cast<double>(app.jobs_succeeded)},
-        {"spark.jobs.failed", static_cast<double>(app.jobs_failed)},
-        {"spark.stages.completed", static_cast<double>(app.stages_completed)},
-        {"spark.stages.failed", static_cast<double>(app.stages_failed)},
-        {"spark.tasks.succeeded", static_cast<double>(app.tasks_succeeded)},
-        {"spark.tasks.failed", static_cast<double>(app.tasks_failed)}};
-    for (const auto& [k, v] : app.task_metrics) values["spark.task." + k] = v;
-    for (const auto& [k, v] : app.accumulators) values["spark.accumulator." + k] = v;
-    collector.record_values(store, "spark", values, now_ms);
-    if (failure.empty() && !app.failures.empty()) failure = app.failures.front();
-  }
-  return failure;
-}
-
 }  // namespace
 
 RunRecord run_node(store::Store& store, const RunRequest& req) {
   auto revision = ion::current_revision(store, req.ion);
   auto manifest = ion::load_revision(revision);
-  const ion::Node* node = manifest.find(req.node);
-  if (!node) {
-    std::vector<std::string> names;
-    for (const auto& n : manifest.nodes) names.push_back(n.name);
-    std::string guess = util::did_you_mean(req.node, names);
-    throw Error(Exit::not_found, "ION '" + req.ion + "' has no node '" + req.node + "'",
-                guess.empty() ? "" : "did you mean '" + guess + "'?");
-  }
+  const ion::Node* node = &manifest.require(req.node);
   if (node->policy) throw Error(Exit::usage, "node '" + req.node + "' is a policy; only pipeline nodes run");
   auto version = pipeline::resolve_pipeline(store, store::parse_model_ref(node->pipeline));
   const bool service = node->mode == "service";
@@ -288,21 +184,15 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         for (const auto& [k, v] : step.env) spec.env[k] = v;
         std::optional<SparkMonitor> monitor;
         if (step.spark) {
-          util::make_dirs(dir + "/spark-events");
-          int port = engine::free_port();
-          std::string listener;
-          try {
-            listener = engine::listener_jar(store.root() + "/cache/spark-listener", spec.env);
-          } catch (const Error& e) {
-            // The event log and the REST API still tell the story; say why this part is missing.
-            append_log(dir + "/run.log", std::string("mlops: running without the Spark listener: ") + e.what() + "\n");
-          }
-          spec.argv = spark_command(*step.spark, node->spark, spec.env, dir + "/spark-events", port, listener);
-          monitor.emplace(port);
+          auto launch = spark_launch(*step.spark, node->spark, spec.env, dir, store.root() + "/cache/spark-listener");
+          // The event log and the REST API still tell the story; say why the listener's part is missing.
+          if (!launch.warning.empty()) append_log(dir + "/run.log", "mlops: " + launch.warning + "\n");
+          spec.argv = launch.argv;
+          monitor.emplace(launch.ui_port);
         } else {
           spec.argv = step.run;
         }
-        off_t log_start = log_size(dir + "/run.log");
+        uint64_t log_start = util::size_or_zero(dir + "/run.log");
         spec.cwd = dir + "/workspace";
         spec.stdout_path = spec.stderr_path = dir + "/run.log";
         if (node->timeout_seconds) {
@@ -367,7 +257,7 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         if (!cancelled_by.empty()) return finish("cancelled", "cancelled by " + cancelled_by);
         if (!outcome.ok()) {
           // Why, in a line: the driver's exception, else what Spark recorded.
-          std::string why = engine::failure_reason(log_since(dir + "/run.log", log_start));
+          std::string why = engine::failure_reason(util::read_from(dir + "/run.log", log_start));
           if (why.empty()) why = spark_failure;
           failure = "step '" + step.name + "': " + outcome.describe() + (why.empty() ? "" : ": " + why);
           break;

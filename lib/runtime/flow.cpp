@@ -96,14 +96,7 @@ std::string delivered_model(store::Store& store, const std::string& ion, const s
 
 FlowEvent rollback(store::Store& store, const ion::IonManifest& ion, const std::string& node, const std::string& to,
                    const std::string& actor, int64_t now_ms) {
-  const ion::Node* n = ion.find(node);
-  if (!n) {
-    std::vector<std::string> names;
-    for (const auto& x : ion.nodes) names.push_back(x.name);
-    std::string guess = util::did_you_mean(node, names);
-    throw util::Error(util::Exit::not_found, "ION '" + ion.name + "' has no node '" + node + "'",
-                      guess.empty() ? "" : "did you mean '" + guess + "'?");
-  }
+  const ion::Node* n = &ion.require(node);
   if (n->policy) throw util::Error(util::Exit::usage, "node '" + node + "' is a policy; models are deployed to pipeline nodes");
   std::string current = delivered_model(store, ion.name, node);
   std::string target;

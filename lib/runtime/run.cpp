@@ -10,6 +10,8 @@
 
 #include "util/error.hpp"
 
+extern char** environ;
+
 namespace mlops::runtime {
 
 using nlohmann::json;
@@ -60,6 +62,16 @@ std::string new_run_id(int64_t now_ms) {
 std::string model_name(const std::string& ion, const std::string& node) { return ion + "." + node; }
 
 std::string run_dir(const store::Store& store, const std::string& id) { return store.root() + "/runs/" + id; }
+
+std::map<std::string, std::string> caller_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos && kv.rfind("MLOPS_", 0) != 0) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
 
 void save_run(store::Store& store, const RunRecord& r, bool insert) {
   Stmt s(store.catalog().handle(),

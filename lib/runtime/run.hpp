@@ -76,6 +76,10 @@ struct RunRequest {
   std::string agent = "local";
 };
 
+// This process's environment without MLOPS_* variables: what runs start from, so a caller's own
+// contract never leaks into a pipeline's.
+std::map<std::string, std::string> caller_environment();
+
 // Runs the node of the ION's current revision to completion and records it: retried as the node
 // says, killed at its timeout, cancelled through `control` or 'mlops run cancel' from any process.
 // A service node's run lasts as long as its process; models delivered meanwhile are hot-swapped in.

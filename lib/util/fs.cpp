@@ -75,6 +75,21 @@ void fsync_path(const std::string& dir) {
   fsync_fd(fd, dir);
 }
 
+std::string read_from(const std::string& path, uint64_t offset) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return "";
+  std::string out;
+  char buf[1 << 16];
+  for (ssize_t n; (n = ::pread(fd.get(), buf, sizeof buf, static_cast<off_t>(offset))) > 0; offset += static_cast<uint64_t>(n))
+    out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+uint64_t size_or_zero(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
 bool path_exists(const std::string& path) {
   struct stat st;
   return ::lstat(path.c_str(), &st) == 0;

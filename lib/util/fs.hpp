@@ -34,6 +34,10 @@ class Fd {
 Fd open_read(const std::string& path);
 std::string read_file(const std::string& path);
 std::string read_fd(int fd, const std::string& name);
+// What a file another process appends to (a log, a stats channel) holds from `offset` on, and its
+// size; a file that does not exist (yet) reads as empty.
+std::string read_from(const std::string& path, uint64_t offset);
+uint64_t size_or_zero(const std::string& path);
 void write_all(int fd, const void* data, size_t size, const std::string& path);
 void fsync_path(const std::string& dir);
 void fsync_fd(int fd, const std::string& path);
