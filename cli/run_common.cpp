@@ -10,6 +10,9 @@ nlohmann::json run_json(const runtime::RunRecord& r) {
                       {"startedAt", util::format_rfc3339(r.started_ms)}, {"startedBy", r.actor},
                       {"attempts", r.attempts}};
   j["finishedAt"] = r.finished_ms ? nlohmann::json(util::format_rfc3339(r.finished_ms)) : nlohmann::json();
+  // Spark's own view of the application, for runs with a Spark step; null for other engines.
+  j["spark"] = r.spark_state.empty() ? nlohmann::json()
+                                     : nlohmann::json({{"state", r.spark_state}, {"application", r.spark_app}});
   return j;
 }
 

@@ -75,20 +75,24 @@ int show(const ShowOptions& o, Env& env) {
              (s.points == 1 ? " point" : " points") + ")";
   std::string args;
   for (const auto& [k, v] : r.args) args += (args.empty() ? "" : ", ") + k + "=" + v;
-  print_fields(env, {{"ID", r.id},
-                     {"ION", r.ion},
-                     {"Node", r.node},
-                     {"Pipeline", r.pipeline},
-                     {"Status", r.status},
-                     {"Outcome", r.outcome},
-                     {"Attempts", std::to_string(r.attempts)},
-                     {"Args", args.empty() ? "-" : args},
-                     {"Model in", r.model_in.empty() ? "-" : "model/" + r.model_in},
-                     {"Model", r.model.empty() ? "-" : "model/" + r.model},
-                     {"Started", util::format_rfc3339(r.started_ms) + " by " + r.actor},
-                     {"Finished", r.finished_ms ? util::format_rfc3339(r.finished_ms) : "-"},
-                     {"Stats", stats.empty() ? "-" : stats},
-                     {"Directory", runtime::run_dir(env.store(), r.id)}});
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"ID", r.id},
+      {"ION", r.ion},
+      {"Node", r.node},
+      {"Pipeline", r.pipeline},
+      {"Status", r.status},
+      {"Outcome", r.outcome},
+      {"Attempts", std::to_string(r.attempts)},
+      {"Args", args.empty() ? "-" : args},
+      {"Model in", r.model_in.empty() ? "-" : "model/" + r.model_in},
+      {"Model", r.model.empty() ? "-" : "model/" + r.model},
+      {"Started", util::format_rfc3339(r.started_ms) + " by " + r.actor},
+      {"Finished", r.finished_ms ? util::format_rfc3339(r.finished_ms) : "-"},
+      {"Stats", stats.empty() ? "-" : stats},
+      {"Directory", runtime::run_dir(env.store(), r.id)}};
+  if (!r.spark_state.empty())
+    fields.insert(fields.begin() + 6, {"Spark", r.spark_state + (r.spark_app.empty() ? "" : " (application " + r.spark_app + ")")});
+  print_fields(env, fields);
   return 0;
 }
 

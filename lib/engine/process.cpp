@@ -119,6 +119,13 @@ void Process::cancel() {
 }
 
 void Process::terminate_group() {
+  if (spec_.on_stop) {
+    try {
+      spec_.on_stop();
+    } catch (const std::exception&) {
+      // The group is signalled regardless.
+    }
+  }
   ::kill(-pid_, SIGTERM);
   pollfd p{pidfd_, POLLIN, 0};
   int waited = 0;

@@ -28,6 +28,9 @@ struct ProcessSpec {
   // and collects what the process reports, without a thread of its own.
   std::function<void()> on_tick;
   std::chrono::milliseconds tick{250};
+  // Called once on that thread when a timeout or a cancel is about to signal the group: for what a
+  // signal cannot reach (a Spark driver running on the cluster).
+  std::function<void()> on_stop;
 };
 
 struct ProcessOutcome {

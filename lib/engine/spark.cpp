@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <regex>
 
 #include "util/error.hpp"
 
@@ -38,6 +39,10 @@ std::vector<std::string> spark_submit_argv(const std::string& spark_submit, cons
     conf["spark.yarn.appMasterEnv." + k] = v;
     conf["spark.kubernetes.driverEnv." + k] = v;
   }
+  // The standalone client returns once the driver is accepted unless told to wait; a run lasts as
+  // long as its driver.
+  if (target.deploy_mode == "cluster" && target.master.rfind("spark://", 0) == 0)
+    conf.emplace("spark.standalone.submit.waitAppCompletion", "true");
   std::vector<std::string> argv = {spark_submit, "--master", target.master, "--deploy-mode", target.deploy_mode};
   if (!job.main_class.empty()) argv.insert(argv.end(), {"--class", job.main_class});
   if (!listener_jar.empty()) argv.insert(argv.end(), {"--jars", listener_jar});
@@ -50,6 +55,40 @@ std::vector<std::string> spark_submit_argv(const std::string& spark_submit, cons
   argv.push_back(job.app);
   argv.insert(argv.end(), job.args.begin(), job.args.end());
   return argv;
+}
+
+std::vector<std::string> spark_kill_argv(const std::string& spark_submit, const SparkTarget& target,
+                                         const std::string& log, std::string& why) {
+  auto last = [&](const std::regex& re) {
+    std::string found;
+    for (std::sregex_iterator it(log.begin(), log.end(), re), end; it != end; ++it) found = (*it)[1];
+    return found;
+  };
+  const std::string& master = target.master;
+  if (master.rfind("spark://", 0) == 0) {
+    std::string id = last(std::regex(R"((driver-[0-9]+-[0-9]+))"));
+    if (id.empty()) {
+      why = "spark-submit has not named the driver yet";
+      return {};
+    }
+    auto rest = target.conf.find("spark.master.rest.enabled");
+    if (rest != target.conf.end() && rest->second == "true") return {spark_submit, "--master", master, "--kill", id};
+    auto slash = spark_submit.rfind('/');
+    std::string spark_class = slash == std::string::npos ? "spark-class" : spark_submit.substr(0, slash) + "/spark-class";
+    return {spark_class, "org.apache.spark.deploy.Client", "kill", master, id};
+  }
+  if (master.rfind("k8s://", 0) == 0) {
+    std::string pod = last(std::regex(R"(pod name: (\S+))")), ns = last(std::regex(R"(namespace: (\S+))"));
+    if (pod.empty() || ns.empty()) {
+      why = "spark-submit has not named the driver pod yet";
+      return {};
+    }
+    return {spark_submit, "--master", master, "--kill", ns + ":" + pod};
+  }
+  std::string app = last(std::regex(R"((application_[0-9]+_[0-9]+))"));
+  why = "spark-submit cannot kill a " + master + " application" +
+        (app.empty() ? "" : "; to stop it: yarn application -kill " + app);
+  return {};
 }
 
 int free_port() {

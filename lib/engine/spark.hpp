@@ -36,6 +36,15 @@ std::vector<std::string> spark_submit_argv(const std::string& spark_submit, cons
                                            int ui_port, const std::map<std::string, std::string>& contract,
                                            const std::string& listener_jar = "");
 
+// In cluster deploy mode the driver runs on the cluster, out of reach of a signal: the command that
+// asks the cluster manager to kill the one spark-submit's output (`log`) names. Standalone:
+// 'spark-submit --kill' when the master's REST server is in use (spark.master.rest.enabled), else
+// the standalone client's own 'kill' (spark-class org.apache.spark.deploy.Client), which speaks the
+// master's RPC port; Kubernetes: 'spark-submit --kill NAMESPACE:POD'. Empty, with why in `why`,
+// when there is nothing to kill yet or no way (spark-submit cannot kill YARN applications).
+std::vector<std::string> spark_kill_argv(const std::string& spark_submit, const SparkTarget& target,
+                                         const std::string& log, std::string& why);
+
 // A TCP port on the loopback that nothing listens on now (the kernel's choice).
 int free_port();
 

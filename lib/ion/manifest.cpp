@@ -180,7 +180,16 @@ Node parse_node(const Value& v) {
       if (!known) m.fail("unknown Spark master '" + master + "'", "use local[N], spark://HOST:PORT, yarn or k8s://URL");
     }
     if (sp.has("deployMode")) n.spark.deploy_mode = sp.at("deployMode").as_choice({"client", "cluster"});
-    if (sp.has("conf")) n.spark.conf = sp.at("conf").as_string_map();
+    if (sp.has("conf")) {
+      Value c = sp.at("conf");
+      n.spark.conf = c.as_string_map();
+      auto after = n.spark.conf.find("spark.mlops.rest.after");
+      if (after != n.spark.conf.end())
+        n.spark.rest_after_ms = after->second == "0" || after->second == "0s"
+                                    ? 0
+                                    : located(c.at("spark.mlops.rest.after"),
+                                              [&] { return schedule::parse_duration(after->second) * 1000; });
+    }
   }
   return n;
 }

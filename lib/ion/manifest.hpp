@@ -66,6 +66,10 @@ struct SparkTarget {
   std::string master = "local[*]";
   std::string deploy_mode = "client";
   std::map<std::string, std::string> conf;
+  // conf spark.mlops.rest.after: how long into a run the driver's REST API is first asked. The
+  // first request costs the driver about 2 CPU-seconds (Spark initialises Jersey), which a short
+  // job would feel; the listener and the event log report from the first second regardless.
+  int64_t rest_after_ms = 20000;
 };
 
 struct Node {

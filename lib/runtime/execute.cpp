@@ -188,7 +188,10 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
           // The event log and the REST API still tell the story; say why the listener's part is missing.
           if (!launch.warning.empty()) append_log(dir + "/run.log", "mlops: " + launch.warning + "\n");
           spec.argv = launch.argv;
-          monitor.emplace(launch.ui_port);
+          monitor.emplace(launch.ui_port, req.clock->now_ms(), node->spark.rest_after_ms);
+          r.spark_state = "submitted";
+          r.spark_app.clear();
+          save_run(store, r, false);
         } else {
           spec.argv = step.run;
         }
@@ -204,14 +207,29 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
           spec.timeout = std::chrono::milliseconds(left);
         }
         spec.tick = std::chrono::milliseconds(kTickMs);
+        if (step.spark && node->spark.deploy_mode == "cluster")
+          spec.on_stop = [&, env = spec.env] {
+            kill_cluster_driver(node->spark, env, util::read_from(dir + "/run.log", log_start), dir + "/run.log",
+                                dir + "/workspace", [&](const std::string& line) { append_log(dir + "/run.log", "mlops: " + line + "\n"); });
+          };
         engine::Process* running = nullptr;
+        auto spark_started = [&](std::string app) {
+          if (app.empty()) app = started_application(dir + "/spark-events", spark_logs);
+          if (app.empty()) return;
+          r.spark_state = "running";
+          r.spark_app = app;
+          save_run(store, r, false);
+        };
         // Whatever fails on a tick is tried again on the next one (collected stats are consumed only
         // when they commit; a swap only once staged), so a busy catalog never kills the job. The last
         // collect, at the end of the run, does not forgive.
         auto tick = [&] {
           check_cancel(running);
           collector.collect(store, req.clock->now_ms());
-          if (monitor) monitor->poll(store, collector, req.clock->now_ms());
+          if (monitor) {
+            monitor->poll(store, collector, req.clock->now_ms());
+            if (r.spark_state == "submitted") spark_started(monitor->application());
+          }
           if (!service || !running) return;
           std::string latest = delivered_model(store, r.ion, r.node);
           if (latest.empty() || latest == r.model_in || latest == refused) return;
@@ -250,7 +268,11 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
         if (outcome.cancelled) check_cancel(nullptr);  // RunControl cancels directly, between ticks
         std::string spark_failure;
         try {
-          if (step.spark) spark_failure = record_spark(store, collector, dir + "/spark-events", spark_logs, req.clock->now_ms());
+          if (step.spark) {
+            if (r.spark_state == "submitted") spark_started(monitor->application());  // quicker than a tick
+            r.spark_state = spark_final_state(outcome);
+            spark_failure = record_spark(store, collector, dir + "/spark-events", spark_logs, req.clock->now_ms());
+          }
         } catch (const std::exception& e) {
           append_log(dir + "/run.log", std::string("mlops: cannot read the Spark event log: ") + e.what() + "\n");
         }

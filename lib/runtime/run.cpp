@@ -37,12 +37,14 @@ RunRecord read_row(const Stmt& s) {
   r.model_in = s.text(11);
   r.attempts = s.integer(12);
   r.cancel_requested_by = s.text(13);
+  r.spark_state = s.text(14);
+  r.spark_app = s.text(15);
   return r;
 }
 
 const char* const kColumns =
     "id, ion, node, pipeline, status, outcome, args, model, started_ms, finished_ms, actor, model_in, attempts, "
-    "cancel_requested_by";
+    "cancel_requested_by, spark_state, spark_app";
 
 }  // namespace
 
@@ -75,15 +77,17 @@ std::map<std::string, std::string> caller_environment() {
 
 void save_run(store::Store& store, const RunRecord& r, bool insert) {
   Stmt s(store.catalog().handle(),
-         insert ? "INSERT INTO runs(status, outcome, model, model_in, finished_ms, attempts, runner_pid, id, ion, node, "
-                  "pipeline, args, started_ms, actor) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         insert ? "INSERT INTO runs(status, outcome, model, model_in, finished_ms, attempts, runner_pid, spark_state, "
+                  "spark_app, id, ion, node, pipeline, args, started_ms, actor) "
+                  "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 : "UPDATE runs SET status = ?, outcome = ?, model = ?, model_in = ?, finished_ms = ?, attempts = ?, "
-                  "runner_pid = ? WHERE id = ?");
+                  "runner_pid = ?, spark_state = ?, spark_app = ? WHERE id = ?");
   s.bind(1, r.status).bind(2, r.outcome).bind(3, r.model).bind(4, r.model_in);
   r.finished_ms ? s.bind(5, r.finished_ms) : s.bind_null(5);
-  s.bind(6, r.attempts).bind(7, static_cast<int64_t>(r.finished_ms ? 0 : ::getpid())).bind(8, r.id);
+  s.bind(6, r.attempts).bind(7, static_cast<int64_t>(r.finished_ms ? 0 : ::getpid()));
+  s.bind(8, r.spark_state).bind(9, r.spark_app).bind(10, r.id);
   if (insert)
-    s.bind(9, r.ion).bind(10, r.node).bind(11, r.pipeline).bind(12, json(r.args).dump()).bind(13, r.started_ms).bind(14, r.actor);
+    s.bind(11, r.ion).bind(12, r.node).bind(13, r.pipeline).bind(14, json(r.args).dump()).bind(15, r.started_ms).bind(16, r.actor);
   s.run();
 }
 

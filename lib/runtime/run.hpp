@@ -44,6 +44,10 @@ struct RunRecord {
   std::string actor;
   int64_t attempts = 1;
   std::string cancel_requested_by;
+  // For runs with a Spark step, the application as Spark would put it (SparkAppHandle.State):
+  // submitted, running, finished, failed, killed or lost (spark-submit ended by a signal nobody in
+  // mlops sent); "" for other engines.
+  std::string spark_state, spark_app;
 };
 
 // Lets another thread stop a run: the step running now is cancelled (its whole process tree) and

@@ -51,4 +51,40 @@ std::string record_spark(store::Store& store, Collector& collector, const std::s
   return failure;
 }
 
+std::string started_application(const std::string& events, const std::set<std::string>& seen) {
+  for (const auto& name : util::list_dir(events)) {
+    if (seen.count(name)) continue;
+    const std::string suffix = ".inprogress";
+    bool running = name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return running ? name.substr(0, name.size() - suffix.size()) : name;
+  }
+  return "";
+}
+
+void kill_cluster_driver(const ion::SparkTarget& node, const std::map<std::string, std::string>& env,
+                         const std::string& log_so_far, const std::string& run_log, const std::string& cwd,
+                         const std::function<void(const std::string&)>& note) {
+  std::string why;
+  engine::SparkTarget target{node.master, node.deploy_mode, node.conf};
+  engine::ProcessSpec spec;
+  spec.argv = engine::spark_kill_argv(engine::spark_submit_command(env), target, log_so_far, why);
+  if (spec.argv.empty()) return note("cannot kill the Spark driver on the cluster: " + why);
+  std::string command;
+  for (const auto& a : spec.argv) command += (command.empty() ? "" : " ") + a;
+  note("asking the cluster to kill the driver: " + command);
+  spec.env = env;
+  spec.cwd = cwd;
+  spec.stdout_path = spec.stderr_path = run_log;
+  spec.timeout = std::chrono::seconds(60);
+  engine::Process kill(spec);
+  auto outcome = kill.wait();
+  if (!outcome.ok()) note("the request to kill the driver failed: " + outcome.describe());
+}
+
+std::string spark_final_state(const engine::ProcessOutcome& outcome) {
+  if (outcome.cancelled || outcome.timed_out) return "killed";
+  if (outcome.ok()) return "finished";
+  return outcome.signal ? "lost" : "failed";
+}
+
 }  // namespace mlops::runtime

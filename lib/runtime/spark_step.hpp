@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "engine/process.hpp"
 #include "ion/manifest.hpp"
 #include "pipeline/manifest.hpp"
 #include "runtime/collector.hpp"
@@ -31,5 +33,20 @@ SparkLaunch spark_launch(const pipeline::SparkApp& app, const ion::SparkTarget& 
 // one) as stats of source spark, and returns the first failure Spark recorded, or "".
 std::string record_spark(store::Store& store, Collector& collector, const std::string& events,
                          std::set<std::string>& seen, int64_t now_ms);
+
+// The id of an application that started since `seen` was filled: its event log appears when its
+// SparkContext is up (named after the id, ".inprogress" while it runs), or "".
+std::string started_application(const std::string& events, const std::set<std::string>& seen);
+
+// For a node in cluster deploy mode, before a cancel or timeout signals spark-submit: asks the
+// cluster manager to kill the driver that the step's output so far (`log_so_far`) names, with the
+// command's own output appended to `run_log`; `note` gets what mlops has to say about it.
+void kill_cluster_driver(const ion::SparkTarget& node, const std::map<std::string, std::string>& env,
+                         const std::string& log_so_far, const std::string& run_log, const std::string& cwd,
+                         const std::function<void(const std::string&)>& note);
+
+// Spark's word for how spark-submit ended: finished, failed, killed (by mlops: cancel or timeout)
+// or lost (a signal nobody in mlops sent: the OOM killer, a kill -9).
+std::string spark_final_state(const engine::ProcessOutcome& outcome);
 
 }  // namespace mlops::runtime

@@ -320,6 +320,12 @@ CREATE TABLE schedule_state(
   last_slot_ms INTEGER NOT NULL,
   PRIMARY KEY(ion, node));
 )sql",
+    // 8: where a Spark run's application stands, in Spark's own words, and which application it is.
+    R"sql(
+ALTER TABLE runs ADD COLUMN spark_state TEXT NOT NULL DEFAULT ''
+  CHECK(spark_state IN ('', 'submitted', 'running', 'finished', 'failed', 'killed', 'lost'));
+ALTER TABLE runs ADD COLUMN spark_app TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
 

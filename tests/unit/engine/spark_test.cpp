@@ -48,3 +48,34 @@ TEST_CASE("spark-submit: a JVM application, the user's listeners kept, SPARK_HOM
   CHECK(port > 0);
   CHECK(port < 65536);
 }
+
+TEST_CASE("cluster deploy mode: the standalone client waits for its driver, and a kill reaches the cluster") {
+  SparkJob job{"app.jar", "org.example.Main", {}, {}, {}};
+  SparkTarget standalone{"spark://10.0.0.1:7077", "cluster", {}};
+  CHECK(has_conf(spark_submit_argv("spark-submit", job, standalone, "/ev", 4040, {}), "spark.standalone.submit.waitAppCompletion=true"));
+  SparkTarget no_wait{"spark://10.0.0.1:7077", "cluster", {{"spark.standalone.submit.waitAppCompletion", "false"}}};
+  CHECK(has_conf(spark_submit_argv("spark-submit", job, no_wait, "/ev", 4040, {}), "spark.standalone.submit.waitAppCompletion=false"));
+  SparkTarget client{"spark://10.0.0.1:7077", "client", {}};
+  CHECK_FALSE(has_conf(spark_submit_argv("spark-submit", job, client, "/ev", 4040, {}), "spark.standalone.submit.waitAppCompletion=true"));
+
+  std::string why;
+  CHECK(spark_kill_argv("/opt/spark/bin/spark-submit", standalone, "INFO Utils: starting\n", why).empty());
+  CHECK(why == "spark-submit has not named the driver yet");
+  std::string log = "26/12/01 INFO ClientEndpoint: Driver successfully submitted as driver-20261201104512-0003\n"
+                    "26/12/01 INFO ClientEndpoint: State of driver-20261201104512-0003 is RUNNING\n";
+  CHECK(spark_kill_argv("/opt/spark/bin/spark-submit", standalone, log, why) ==
+        std::vector<std::string>{"/opt/spark/bin/spark-class", "org.apache.spark.deploy.Client", "kill",
+                                 "spark://10.0.0.1:7077", "driver-20261201104512-0003"});
+  SparkTarget rest{"spark://10.0.0.1:6066", "cluster", {{"spark.master.rest.enabled", "true"}}};
+  CHECK(spark_kill_argv("spark-submit", rest, log, why) ==
+        std::vector<std::string>{"spark-submit", "--master", "spark://10.0.0.1:6066", "--kill", "driver-20261201104512-0003"});
+
+  SparkTarget k8s{"k8s://https://10.0.0.2:6443", "cluster", {}};
+  std::string pod = "\t pod name: train-4f2a-driver\n\t namespace: ml\n\t labels: spark-app-selector -> x\n";
+  CHECK(spark_kill_argv("spark-submit", k8s, pod, why) ==
+        std::vector<std::string>{"spark-submit", "--master", "k8s://https://10.0.0.2:6443", "--kill", "ml:train-4f2a-driver"});
+
+  SparkTarget yarn{"yarn", "cluster", {}};
+  CHECK(spark_kill_argv("spark-submit", yarn, "INFO Client: Submitted application application_1700000000000_0042\n", why).empty());
+  CHECK(why == "spark-submit cannot kill a yarn application; to stop it: yarn application -kill application_1700000000000_0042");
+}

@@ -82,3 +82,16 @@ TEST_CASE("edges, schedules and policies are checked") {
   CHECK(error("  nodes:\n    - {name: a, policy: {type: approval, approvers: []}}\n") ==
         "ion.yaml:6:53: an approval policy needs at least one approver");
 }
+
+TEST_CASE("a Spark node says when its driver's REST API is first asked") {
+  auto node = [](const std::string& conf) {
+    return parse("  nodes:\n    - {name: n, pipeline: p, spark: {conf: {" + conf + "}}}\n").nodes[0].spark;
+  };
+  CHECK(node("spark.executor.memory: 2g").rest_after_ms == 20000);
+  CHECK(node("spark.mlops.rest.after: 0s").rest_after_ms == 0);
+  CHECK(node("spark.mlops.rest.after: 1m").rest_after_ms == 60000);
+  CHECK(node("spark.mlops.rest.after: 1m").conf.at("spark.mlops.rest.after") == "1m");
+  std::string bad = error("  nodes:\n    - {name: n, pipeline: p, spark: {conf: {spark.mlops.rest.after: soon}}}\n");
+  CHECK(bad.find("ion.yaml:") != std::string::npos);
+  CHECK(bad.find("soon") != std::string::npos);
+}

@@ -98,4 +98,11 @@ TEST_CASE("a version 6 catalog keeps its runs when runs learn to be cancelled") 
   CHECK(s.integer(2) == 1);
   CHECK(s.text(3) == "");
   c.exec("UPDATE runs SET status = 'cancelled'");
+  // Version 8: Spark's state of the application, empty for runs from before it.
+  Stmt spark(c.handle(), "SELECT spark_state, spark_app FROM runs");
+  REQUIRE(spark.step());
+  CHECK(spark.text(0) == "");
+  CHECK(spark.text(1) == "");
+  c.exec("UPDATE runs SET spark_state = 'lost'");
+  CHECK_THROWS(c.exec("UPDATE runs SET spark_state = 'exploded'"));
 }
