@@ -6,6 +6,7 @@
 namespace mlops::cli {
 
 Action setup_init(Args& args);
+Action setup_certs_init(Args& args);
 Action setup_events(Args& args);
 Action setup_wait(Args& args);
 Action setup_agent_run(Args& args);

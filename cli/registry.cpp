@@ -19,6 +19,7 @@ const std::vector<GroupSpec>& command_groups() {
       {"agent", "run pipeline nodes on their schedules and triggers"},
       {"run", "list runs of pipeline nodes and read their logs"},
       {"store", "check and maintain the local store"},
+      {"certs", "the certificates of a deployment: its CA, the server's and the admin's"},
   };
   return groups;
 }
@@ -66,6 +67,7 @@ const std::vector<CommandSpec>& command_table() {
       {"store fsck", "re-hash every blob and check every version", Needs::store, setup_store_fsck},
       {"store gc", "remove blobs no version uses", Needs::store, setup_store_gc},
       {"store du", "show disk usage by model", Needs::store, setup_store_du},
+      {"certs init", "create a CA and the server and admin certificates, once", Needs::nothing, setup_certs_init},
   };
   return table;
 }

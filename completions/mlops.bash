@@ -19,14 +19,17 @@ _mlops() {
     w=${words[i]}
     case "$w" in
       --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
-        -f | --filename | --cause | --to-revision | --format | --node | --ion | --to | --on-stop | --comment) ((i++)) ;;
+        -f | --filename | --cause | --to-revision | --format | --node | --ion | --to | --on-stop | --comment | \
+        --host | --days) ((i++)) ;;
       -*) ;;
       *) path="$path $w" ;;
     esac
   done
   local subs="" flags=""
   case "${path# }" in
-    "") subs="agent events init ion model pipeline run store wait" ;;
+    "") subs="agent certs events init ion model pipeline run store wait" ;;
+    certs) subs="init" ;;
+    "certs init"*) flags="--dir --host --days" ;;
     agent) subs="run" ;;
     "agent run"*) flags="--local --name --label --ion --on-stop" ;;
     events*) flags="--ion -f --follow" ;;
