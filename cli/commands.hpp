@@ -7,6 +7,9 @@ namespace mlops::cli {
 
 Action setup_init(Args& args);
 Action setup_certs_init(Args& args);
+Action setup_token_create(Args& args);
+Action setup_token_list(Args& args);
+Action setup_token_revoke(Args& args);
 Action setup_events(Args& args);
 Action setup_wait(Args& args);
 Action setup_agent_run(Args& args);

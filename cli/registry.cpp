@@ -20,6 +20,7 @@ const std::vector<GroupSpec>& command_groups() {
       {"run", "list runs of pipeline nodes and read their logs"},
       {"store", "check and maintain the local store"},
       {"certs", "the certificates of a deployment: its CA, the server's and the admin's"},
+      {"token", "bearer tokens, each with a role, for people and CI"},
   };
   return groups;
 }
@@ -68,6 +69,9 @@ const std::vector<CommandSpec>& command_table() {
       {"store gc", "remove blobs no version uses", Needs::store, setup_store_gc},
       {"store du", "show disk usage by model", Needs::store, setup_store_du},
       {"certs init", "create a CA and the server and admin certificates, once", Needs::nothing, setup_certs_init},
+      {"token create", "make a token with a role; it is printed once", Needs::store_create, setup_token_create},
+      {"token list", "list tokens (never their secrets)", Needs::store, setup_token_list},
+      {"token revoke", "end a token now", Needs::store, setup_token_revoke},
   };
   return table;
 }

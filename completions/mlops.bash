@@ -11,6 +11,7 @@ _mlops() {
     -o | --output) COMPREPLY=($(compgen -W "table wide json yaml name" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "text dot mermaid" -- "$cur")); return ;;
     --on-stop) COMPREPLY=($(compgen -W "cancel finish" -- "$cur")); return ;;
+    --role) COMPREPLY=($(compgen -W "viewer operator approver admin" -- "$cur")); return ;;
     --ion) COMPREPLY=($(compgen -W "$(mlops ion get -o name 2>/dev/null | sed 's|^ion/||')" -- "$cur")); return ;;
     -f | --filename) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
@@ -20,14 +21,17 @@ _mlops() {
     case "$w" in
       --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
         -f | --filename | --cause | --to-revision | --format | --node | --ion | --to | --on-stop | --comment | \
-        --host | --days) ((i++)) ;;
+        --host | --days | --role | --expires) ((i++)) ;;
       -*) ;;
       *) path="$path $w" ;;
     esac
   done
   local subs="" flags=""
   case "${path# }" in
-    "") subs="agent certs events init ion model pipeline run store wait" ;;
+    "") subs="agent certs events init ion model pipeline run store token wait" ;;
+    token) subs="create list revoke" ;;
+    "token create"*) flags="--role --name --expires" ;;
+    "token revoke"*) COMPREPLY=($(compgen -W "$(mlops token list -o name 2>/dev/null | sed 's|^token/||')" -- "$cur")) ;;
     certs) subs="init" ;;
     "certs init"*) flags="--dir --host --days" ;;
     agent) subs="run" ;;

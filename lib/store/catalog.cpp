@@ -326,6 +326,18 @@ ALTER TABLE runs ADD COLUMN spark_state TEXT NOT NULL DEFAULT ''
   CHECK(spark_state IN ('', 'submitted', 'running', 'finished', 'failed', 'killed', 'lost'));
 ALTER TABLE runs ADD COLUMN spark_app TEXT NOT NULL DEFAULT '';
 )sql",
+    // 9: bearer tokens for people and CI (the secret only as its SHA-256).
+    R"sql(
+CREATE TABLE tokens(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK(role IN ('viewer', 'operator', 'approver', 'admin')),
+  secret_sha256 TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER,
+  revoked_ms INTEGER);
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
 

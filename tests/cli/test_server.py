@@ -78,5 +78,41 @@ class Certs(harness.MlopsTest):
         self.assertFalse(os.path.exists(self.path("x")))
 
 
+class Tokens(harness.MlopsTest):
+    def test_a_token_is_shown_once_and_stored_only_as_a_hash(self):
+        r = self.run_mlops("token", "create", "--role", "operator", "--name", "ci", "--expires", "90d")
+        self.assertEqual(r.code, 0, r.err)
+        self.assertRegex(r.out, r"^mlops_[0-9a-f]{12}_[0-9a-f]{48}\n$")
+        self.assertRegex(r.err, r"^token/ci created \(operator, expires 20[0-9-]+T[0-9:.]+Z\); it is shown only this once\n$")
+        secret = r.out.strip().split("_")[2]
+        with open(os.path.join(self.store, "catalog.db"), "rb") as f:
+            self.assertNotIn(secret.encode(), f.read())
+        listed = self.ok("token", "list")
+        self.assertNotIn(secret, listed)
+        self.assertRegex(listed.splitlines()[1], r"^ci +operator +active +\S+ ago +20[0-9-]+ +tester$")
+        doc = json.loads(self.ok("token", "list", "-o", "json"))
+        self.assertEqual(schema_check.errors(doc, SCHEMA, SCHEMA), [])
+        self.assertEqual([(t["name"], t["state"]) for t in doc["items"]], [("ci", "active")])
+        self.assertNotIn("token", doc["items"][0])
+        made = json.loads(self.ok("token", "create", "--role", "viewer", "--name", "dash", "-o", "json"))
+        self.assertEqual(schema_check.errors(made, SCHEMA, SCHEMA), [])
+        self.assertEqual((made["role"], made["expiresAt"]), ("viewer", None))
+        self.assertEqual(self.ok("token", "revoke", "ci"), "token/ci revoked\n")
+        self.assertEqual(self.ok("token", "revoke", "ci"), "token/ci revoked\n")
+        self.assertEqual(self.ok("token", "list", "-o", "name"), "token/ci\ntoken/dash\n")
+
+    def test_bad_input_changes_nothing(self):
+        self.ok("token", "create", "--role", "viewer", "--name", "x", "-q")
+        before = self.ok("token", "list", "-o", "json")
+        self.assertEqual(self.fails(2, "token", "create", "--role", "root"),
+                         "mlops: error: unknown role 'root' [use viewer, operator, approver or admin]\n")
+        self.assertEqual(self.fails(2, "token", "create", "--role", "viewer", "--name", "x"),
+                         "mlops: error: a token named 'x' exists [names are never reused; pick another]\n")
+        self.assertIn("--role is required", self.fails(2, "token", "create"))
+        self.assertEqual(self.fails(3, "token", "revoke", "nobody"),
+                         "mlops: error: no token named 'nobody' [see 'mlops token list']\n")
+        self.assertEqual(self.ok("token", "list", "-o", "json"), before)
+
+
 if __name__ == "__main__":
     unittest.main()
