@@ -1,5 +1,7 @@
 #include "cli/model_common.hpp"
 
+#include "api/documents.hpp"
+
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -10,24 +12,7 @@ using nlohmann::json;
 
 std::string version_id(const store::ModelVersion& v) { return v.name + ":" + std::to_string(v.version); }
 
-json version_json(const store::ModelVersion& v) {
-  char mode[8];
-  std::snprintf(mode, sizeof mode, "%04o", v.mode);
-  return {{"name", v.name},
-          {"version", v.version},
-          {"digest", "sha256:" + v.digest},
-          {"type", v.type},
-          {"size", v.size},
-          {"files", v.files},
-          {"mode", mode},
-          {"source", v.source},
-          {"aliases", v.aliases},
-          {"metrics", v.metrics},
-          {"params", v.params},
-          {"labels", v.labels},
-          {"createdAt", util::format_rfc3339(v.created_ms)},
-          {"createdBy", v.created_by}};
-}
+json version_json(const store::ModelVersion& v) { return api::model_version(v); }
 
 std::string key_values(const json& object) {
   std::string out;

@@ -1,5 +1,7 @@
 #include "cli/output.hpp"
 
+#include "api/documents.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,11 +13,7 @@ namespace mlops::cli {
 
 using nlohmann::json;
 
-json document(const std::string& kind, const json& body) {
-  json doc = {{"apiVersion", kApiVersion}, {"kind", kind}};
-  for (auto it = body.begin(); it != body.end(); ++it) doc[it.key()] = it.value();
-  return doc;
-}
+json document(const std::string& kind, const json& body) { return api::document(kind, body); }
 
 bool structured_output(const Env& env) { return env.global.output == "json" || env.global.output == "yaml"; }
 

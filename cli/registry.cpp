@@ -21,6 +21,7 @@ const std::vector<GroupSpec>& command_groups() {
       {"store", "check and maintain the local store"},
       {"certs", "the certificates of a deployment: its CA, the server's and the admin's"},
       {"token", "bearer tokens, each with a role, for people and CI"},
+      {"server", "the control plane: the store behind an HTTPS API for agents, people and CI"},
   };
   return groups;
 }
@@ -72,6 +73,7 @@ const std::vector<CommandSpec>& command_table() {
       {"token create", "make a token with a role; it is printed once", Needs::store_create, setup_token_create},
       {"token list", "list tokens (never their secrets)", Needs::store, setup_token_list},
       {"token revoke", "end a token now", Needs::store, setup_token_revoke},
+      {"server run", "serve the store's API over HTTPS, until stopped", Needs::store_create, setup_server_run},
   };
   return table;
 }

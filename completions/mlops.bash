@@ -7,7 +7,7 @@ _mlops() {
   }
   local global="--store -o --output --no-headers -q --quiet -v --verbose --no-color --version -h --help"
   case "$prev" in
-    --store | -d | --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --store | -d | --dir | --tls-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -o | --output) COMPREPLY=($(compgen -W "table wide json yaml name" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "text dot mermaid" -- "$cur")); return ;;
     --on-stop) COMPREPLY=($(compgen -W "cancel finish" -- "$cur")); return ;;
@@ -21,14 +21,16 @@ _mlops() {
     case "$w" in
       --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
         -f | --filename | --cause | --to-revision | --format | --node | --ion | --to | --on-stop | --comment | \
-        --host | --days | --role | --expires) ((i++)) ;;
+        --host | --days | --role | --expires | --listen | --tls-dir) ((i++)) ;;
       -*) ;;
       *) path="$path $w" ;;
     esac
   done
   local subs="" flags=""
   case "${path# }" in
-    "") subs="agent certs events init ion model pipeline run store token wait" ;;
+    "") subs="agent certs events init ion model pipeline run server store token wait" ;;
+    server) subs="run" ;;
+    "server run"*) flags="--listen --tls-dir --insecure-http" ;;
     token) subs="create list revoke" ;;
     "token create"*) flags="--role --name --expires" ;;
     "token revoke"*) COMPREPLY=($(compgen -W "$(mlops token list -o name 2>/dev/null | sed 's|^token/||')" -- "$cur")) ;;

@@ -1,0 +1,77 @@
+// mlops server run [--listen ADDR] [--tls-dir DIR] [--insecure-http]: the control plane, in the
+// foreground, over the store --store names. One line on stdout when it listens, one per request
+// with -v; SIGINT or SIGTERM stop it (requests in flight finish).
+#include <pthread.h>
+#include <signal.h>
+
+#include <memory>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "server/server.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8443";
+  std::string tls_dir;
+  bool insecure_http = false;
+};
+
+int run(const ServerOptions& o, Env& env) {
+  auto [host, port] = server::parse_listen(o.listen);
+  server::ServerOptions opts;
+  opts.store_root = env.store_root();
+  opts.host = host;
+  opts.port = port;
+  opts.tls_dir = o.tls_dir.empty() ? opts.store_root + "/tls" : o.tls_dir;
+  opts.plain_http = o.insecure_http;
+  opts.version = MLOPS_VERSION;
+  opts.log = [&env](const std::string& line) { env.debug(line); };
+  server::Server server(opts);
+
+  // As in 'agent run': one thread takes the signals, before the server's threads exist.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  std::thread signals([&] {
+    int sig = 0;
+    if (sigwait(&set, &sig) == 0 && sig != SIGUSR2) server.stop();
+  });
+  auto stop_signals = [&] {
+    pthread_kill(signals.native_handle(), SIGUSR2);
+    signals.join();
+  };
+  try {
+    server.run([&](int bound) {
+      std::string scheme = o.insecure_http ? "http" : "https";
+      std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+      if (!env.global.quiet) env.out << "server listening on " << scheme << "://" << shown << ":" << bound << "\n";
+      env.out.flush();
+    });
+  } catch (...) {
+    stop_signals();
+    throw;
+  }
+  stop_signals();
+  return 0;
+}
+
+}  // namespace
+
+Action setup_server_run(Args& args) {
+  auto o = std::make_shared<ServerOptions>();
+  args.option("--listen", o->listen, "ADDR", "HOST:PORT to listen on (default 127.0.0.1:8443; port 0: any free one)");
+  args.option("--tls-dir", o->tls_dir, "DIR", "ca.crt, server.crt and server.key (default: the store's tls directory)");
+  args.flag("--insecure-http", o->insecure_http, "plain HTTP, without TLS: loopback addresses only");
+  return [o](Env& env) { return run(*o, env); };
+}
+
+}  // namespace mlops::cli

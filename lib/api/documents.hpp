@@ -1,0 +1,19 @@
+// The mlops/v1 JSON shapes, one definition for both faces: what the CLI prints with -o json and
+// what the server's /api/v1 returns (schemas/output.schema.json, schemas/openapi.yaml).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "store/registry.hpp"
+
+namespace mlops::api {
+
+// {"apiVersion": "mlops/v1", "kind": kind, ...body}
+nlohmann::json document(const std::string& kind, const nlohmann::json& body);
+
+// The body of a ModelVersion (without apiVersion and kind).
+nlohmann::json model_version(const store::ModelVersion& v);
+
+}  // namespace mlops::api

@@ -1,0 +1,287 @@
+#include "server/server.hpp"
+
+#include <httplib.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mutex>
+
+#include "api/documents.hpp"
+#include "auth/tokens.hpp"
+#include "store/model_ref.hpp"
+#include "store/store.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/sha256.hpp"
+#include "util/time.hpp"
+
+namespace mlops::server {
+
+using nlohmann::json;
+using util::Error;
+using util::Exit;
+
+namespace {
+
+// Who is asking: a certificate holder (agents, and the admin certificate) or a token's bearer.
+struct Caller {
+  std::string name;
+  auth::Role role = auth::Role::viewer;
+  std::string via;  // "certificate" or "token"
+  bool agent = false;
+};
+
+const char* reason_of(int status) {
+  switch (status) {
+    case 400: return "BadRequest";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "NotFound";
+    case 409: return "Conflict";
+    case 413: return "PayloadTooLarge";
+    default: return status >= 500 ? "InternalError" : "Error";
+  }
+}
+
+// Errors in the shape kubectl users know: a Status document with the HTTP code and a message.
+void reply_error(httplib::Response& res, int status, const std::string& message, const std::string& hint = "") {
+  json body = {{"code", status}, {"reason", reason_of(status)}, {"message", message}};
+  if (!hint.empty()) body["hint"] = hint;
+  res.status = status;
+  res.set_content(api::document("Status", body).dump() + "\n", "application/json");
+}
+
+void reply(httplib::Response& res, const json& doc, int status = 200) {
+  res.status = status;
+  res.set_content(doc.dump() + "\n", "application/json");
+}
+
+int status_of(Exit code) {
+  switch (code) {
+    case Exit::usage: return 400;
+    case Exit::not_found: return 404;
+    case Exit::permission: return 403;
+    case Exit::integrity: return 500;
+    default: return 500;
+  }
+}
+
+std::string name_entry(X509_NAME* name, int nid) {
+  int i = X509_NAME_get_index_by_NID(name, nid, -1);
+  if (i < 0) return "";
+  unsigned char* utf8 = nullptr;
+  int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+  if (n < 0) return "";
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+// The client certificate's holder, when there is one and the handshake verified it (a failed
+// verification never gets this far: the handshake is refused).
+std::optional<Caller> certificate_caller(const httplib::Request& req) {
+  if (!req.ssl) return std::nullopt;
+  X509* peer = SSL_get1_peer_certificate(req.ssl);
+  if (!peer) return std::nullopt;
+  std::optional<Caller> out;
+  if (SSL_get_verify_result(req.ssl) == X509_V_OK) {
+    std::string cn = name_entry(X509_get_subject_name(peer), NID_commonName);
+    std::string ou = name_entry(X509_get_subject_name(peer), NID_organizationalUnitName);
+    if (ou == "admin") out = Caller{cn, auth::Role::admin, "certificate", false};
+    if (ou == "agent") out = Caller{cn, auth::Role::operator_, "certificate", true};
+  }
+  X509_free(peer);
+  return out;
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+std::pair<std::string, int> parse_listen(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos)
+    throw Error(Exit::usage, "invalid --listen '" + text + "'", "use HOST:PORT, e.g. 127.0.0.1:8443 or [::1]:8443");
+  std::string host = text.substr(0, colon), port = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  int p = -1;
+  if (!port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos) p = std::stoi(port);
+  if (p < 0 || p > 65535)
+    throw Error(Exit::usage, "invalid port in --listen '" + text + "'", "a number from 0 (any free port) to 65535");
+  return {host, p};
+}
+
+struct Server::Impl {
+  ServerOptions o;
+  std::unique_ptr<httplib::Server> http;
+  std::mutex store_mutex;  // one store, one catalog connection: requests take turns at it
+  std::unique_ptr<store::Store> store;
+  util::SystemClock clock;
+
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Caller&, store::Store&)>;
+
+  // A route that needs at least `need`; the handler runs with the store locked.
+  httplib::Server::Handler guarded(auth::Role need, Handler handler) {
+    return [this, need, handler](const httplib::Request& req, httplib::Response& res) {
+      try {
+        std::optional<Caller> caller = certificate_caller(req);
+        std::lock_guard<std::mutex> lock(store_mutex);
+        if (!caller) {
+          std::string header = req.get_header_value("Authorization");
+          if (header.rfind("Bearer ", 0) == 0) {
+            auto token = auth::authenticate(store->catalog(), header.substr(7), clock.now_ms());
+            if (token) caller = Caller{token->name, token->role, "token", false};
+          }
+          if (!caller) {
+            res.set_header("WWW-Authenticate", "Bearer realm=\"mlops\"");
+            return reply_error(res, 401,
+                               header.empty() ? "no credentials: send a bearer token or a client certificate"
+                                              : "the bearer token is not valid (unknown, expired or revoked)",
+                               "make one with 'mlops token create --role ROLE'");
+          }
+        }
+        if (!auth::allows(caller->role, need))
+          return reply_error(res, 403,
+                             caller->via + " '" + caller->name + "' has role " + auth::role_name(caller->role) +
+                                 "; this needs " + auth::role_name(need));
+        handler(req, res, *caller, *store);
+      } catch (const Error& e) {
+        reply_error(res, status_of(e.code()), e.what(), e.hint());
+      } catch (const std::exception& e) {
+        reply_error(res, 500, e.what());
+      }
+    };
+  }
+
+  void routes() {
+    using auth::Role;
+    http->Get("/api/v1/version", guarded(Role::viewer, [this](auto&, auto& res, auto&, auto&) {
+      reply(res, api::document("Version", {{"version", o.version}, {"apiVersions", {"mlops/v1"}}}));
+    }));
+    http->Get("/api/v1/whoami", guarded(Role::viewer, [](auto&, auto& res, const Caller& c, auto&) {
+      reply(res, api::document("Identity", {{"name", c.name}, {"role", auth::role_name(c.role)}, {"via", c.via},
+                                            {"agent", c.agent}}));
+    }));
+    http->Get("/api/v1/models", guarded(Role::viewer, [](const httplib::Request& req, auto& res, auto&, store::Store& st) {
+      store::ListFilter filter;
+      filter.name = req.get_param_value("name");
+      json items = json::array();
+      for (const auto& v : st.registry().list(filter)) items.push_back(api::model_version(v));
+      reply(res, api::document("ModelVersionList", {{"items", items}}));
+    }));
+    http->Get(R"(/api/v1/models/([^/]+))",
+              guarded(Role::viewer, [](const httplib::Request& req, auto& res, auto&, store::Store& st) {
+                auto v = st.registry().resolve(store::parse_model_ref(req.matches[1]));
+                reply(res, api::document("ModelVersion", api::model_version(v)));
+              }));
+    // Blobs by digest: HEAD to ask whether the server has one, GET (with Range) to fetch it.
+    auto blob = [](const httplib::Request& req, httplib::Response& res, const Caller&, store::Store& st) {
+      std::string hex = req.matches[1];
+      if (!util::is_sha256_hex(hex)) return reply_error(res, 400, "invalid digest 'sha256:" + hex + "'");
+      if (!st.blobs().has(hex)) return reply_error(res, 404, "no blob sha256:" + hex);
+      std::string path = st.blobs().path_of(hex);
+      struct stat info {};
+      if (::stat(path.c_str(), &info) != 0) return reply_error(res, 404, "no blob sha256:" + hex);
+      res.set_header("Digest", "sha-256=" + hex);
+      res.set_header("ETag", "\"sha256:" + hex + "\"");
+      auto size = static_cast<size_t>(info.st_size);
+      // Streamed from the file; httplib answers Range requests through the same provider.
+      res.set_content_provider(size, "application/octet-stream", [path](size_t offset, size_t length, httplib::DataSink& sink) {
+        util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (fd.get() < 0) return false;
+        std::string buf(std::min<size_t>(length, 1 << 20), '\0');
+        while (length > 0) {
+          ssize_t n = ::pread(fd.get(), buf.data(), std::min(length, buf.size()), static_cast<off_t>(offset));
+          if (n <= 0) return false;
+          if (!sink.write(buf.data(), static_cast<size_t>(n))) return false;
+          offset += static_cast<size_t>(n);
+          length -= static_cast<size_t>(n);
+        }
+        return true;
+      });
+    };
+    http->Get(R"(/api/v1/blobs/sha256:([0-9a-zA-Z]+))", guarded(Role::viewer, blob));
+    // Tokens, for admins: whoever holds one can make more, with any role.
+    http->Post("/api/v1/tokens", guarded(Role::admin, [this](const httplib::Request& req, auto& res, const Caller& c,
+                                                             store::Store& st) {
+      json body = json::parse(req.body, nullptr, false);
+      if (!body.is_object() || !body.contains("name") || !body["name"].is_string() || !body.contains("role") ||
+          !body["role"].is_string())
+        return reply_error(res, 400, "expected a JSON object with string fields name and role");
+      auto issued = auth::create_token(st.catalog(), body["name"], auth::parse_role(body["role"]), 0, c.name,
+                                       clock.now_ms());
+      reply(res, api::document("Token", {{"name", issued.token.name}, {"role", auth::role_name(issued.token.role)},
+                                         {"token", issued.secret}}),
+            201);
+    }));
+  }
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->o = std::move(options);
+  auto& o = impl_->o;
+  if (o.plain_http && !is_loopback(o.host))
+    throw Error(Exit::usage, "plain HTTP only on the loopback, not on '" + o.host + "'",
+                "drop --insecure-http, or listen on 127.0.0.1");
+  impl_->store = std::make_unique<store::Store>(o.store_root, store::Store::Open::create);
+  if (o.plain_http) {
+    impl_->http = std::make_unique<httplib::Server>();
+  } else {
+    for (const char* f : {"/ca.crt", "/server.crt", "/server.key"})
+      if (!util::path_exists(o.tls_dir + f))
+        throw Error(Exit::not_found, "no '" + o.tls_dir + f + "'", "make the certificates with 'mlops certs init'");
+    std::string dir = o.tls_dir, why;
+    auto http = std::make_unique<httplib::SSLServer>([dir, &why](SSL_CTX& ctx) {
+      SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+      if (SSL_CTX_use_certificate_chain_file(&ctx, (dir + "/server.crt").c_str()) != 1 ||
+          SSL_CTX_use_PrivateKey_file(&ctx, (dir + "/server.key").c_str(), SSL_FILETYPE_PEM) != 1 ||
+          SSL_CTX_check_private_key(&ctx) != 1) {
+        why = "'" + dir + "/server.crt' and 'server.key' are not a certificate and its key";
+        return false;
+      }
+      if (SSL_CTX_load_verify_locations(&ctx, (dir + "/ca.crt").c_str(), nullptr) != 1) {
+        why = "'" + dir + "/ca.crt' is not a CA certificate";
+        return false;
+      }
+      // Ask for a client certificate, do not require one (tokens need none); one that does not
+      // verify against the CA fails the handshake.
+      SSL_CTX_set_client_CA_list(&ctx, SSL_load_client_CA_file((dir + "/ca.crt").c_str()));
+      SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, nullptr);
+      return true;
+    });
+    if (!http->is_valid()) throw Error(Exit::usage, "cannot set up TLS: " + (why.empty() ? "OpenSSL refused" : why));
+    impl_->http = std::move(http);
+  }
+  auto& http = *impl_->http;
+  http.set_payload_max_length(64 << 20);
+  http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    if (impl_->o.log) impl_->o.log(req.method + " " + req.path + " " + std::to_string(res.status));
+  });
+  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.body.empty()) reply_error(res, res.status, res.status == 404 ? "no such endpoint" : "request failed");
+  });
+  impl_->routes();
+}
+
+Server::~Server() = default;
+
+void Server::run(const std::function<void(int port)>& on_listening) {
+  auto& o = impl_->o;
+  int port = o.port;
+  if (port == 0) port = impl_->http->bind_to_any_port(o.host);
+  else if (!impl_->http->bind_to_port(o.host, port)) port = -1;
+  if (port <= 0)
+    throw Error(Exit::error, "cannot listen on " + o.host + ":" + std::to_string(o.port),
+                "the address is in use or not this machine's");
+  on_listening(port);
+  impl_->http->listen_after_bind();
+}
+
+void Server::stop() { impl_->http->stop(); }
+
+}  // namespace mlops::server
