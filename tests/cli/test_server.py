@@ -1,18 +1,60 @@
-"""The pieces of a deployment: certificates made by 'certs init', checked with OpenSSL's own tools
-and used for a real TLS handshake by Python's ssl module."""
+"""The pieces of a deployment: certificates made by 'certs init' (checked with OpenSSL's own tools and
+a real TLS handshake), tokens, and 'server run' on the loopback over HTTPS, driven by Python's ssl
+and urllib as any client would."""
 import json
 import os
 import socket
 import ssl
 import stat
 import subprocess
+import signal
 import threading
+import time
 import unittest
+import urllib.error
+import urllib.request
 
 import harness
 import schema_check
 
 SCHEMA = json.load(open(os.path.join(harness.SOURCE_DIR, "schemas", "output.schema.json")))
+try:
+    import yaml  # python3-yaml, from scripts/setup
+    OPENAPI = yaml.safe_load(open(os.path.join(harness.SOURCE_DIR, "schemas", "openapi.yaml")))
+except ImportError:
+    OPENAPI = None
+
+
+def operation(path, method):
+    """The OpenAPI path template and operation a request path falls under, or (None, None)."""
+    path = path.split("?")[0]
+    for template, ops in OPENAPI["paths"].items():
+        parts, want = path.strip("/").split("/"), template.strip("/").split("/")
+        if len(parts) == len(want) and all(w.startswith("{") or w == p for w, p in zip(want, parts)):
+            return template, ops.get(method.lower())
+    return None, None
+
+
+def response_errors(path, method, code, headers, body):
+    """What in a response the OpenAPI description does not allow."""
+    template, op = operation(path, method)
+    if op is None:
+        return [f"{method} {path}: not in schemas/openapi.yaml"]
+    response = op["responses"].get(str(code))
+    if response is None:
+        return [f"{method} {template}: status {code} not described"]
+    if "$ref" in response:
+        response = OPENAPI["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    content = response.get("content", {}).get("application/json")
+    if not content or method == "HEAD":
+        return []
+    if not headers.get("Content-Type", "").startswith("application/json"):
+        return [f"{method} {template} {code}: not JSON"]
+    schema = content["schema"]
+    ref = schema.get("$ref", "")
+    if ref.startswith("output.schema.json#/$defs/"):
+        return schema_check.errors(json.loads(body), SCHEMA["$defs"][ref.rsplit("/", 1)[1]], SCHEMA)
+    return schema_check.errors(json.loads(body), schema, OPENAPI)
 
 
 class Certs(harness.MlopsTest):
@@ -112,6 +154,178 @@ class Tokens(harness.MlopsTest):
         self.assertEqual(self.fails(3, "token", "revoke", "nobody"),
                          "mlops: error: no token named 'nobody' [see 'mlops token list']\n")
         self.assertEqual(self.ok("token", "list", "-o", "json"), before)
+
+
+@unittest.skipIf(OPENAPI is None, "needs python3-yaml (scripts/setup installs it)")
+class Server(harness.MlopsTest):
+    exercised = set()  # (template, method, status) that some test saw
+
+    ran = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        # Both ways: every response the tests saw is described (checked in call), and, when the whole
+        # class ran, every described one was seen.
+        if cls.ran < len([m for m in dir(cls) if m.startswith("test_")]):
+            return
+        described = {(t, m.upper(), int(c)) for t, ops in OPENAPI["paths"].items() for m, op in ops.items()
+                     for c in op["responses"]}
+        missing = described - cls.exercised
+        if missing:
+            raise AssertionError(f"described in schemas/openapi.yaml but never exercised: {sorted(missing)}")
+
+    def setUp(self):
+        super().setUp()
+        type(self).ran += 1
+        self.ok("certs", "init", "--host", "127.0.0.1", "-q")
+        self.tls = os.path.join(self.store, "tls")
+
+    def start(self, *extra):
+        proc = subprocess.Popen([harness.BIN, "--store", self.store, "server", "run", "--listen", "127.0.0.1:0", *extra],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.communicate()))
+        line = proc.stdout.readline()
+        self.assertRegex(line, r"^server listening on https?://127.0.0.1:[0-9]+\n$", proc.stderr.read() if not line else "")
+        self.url = line.split()[-1]
+        return proc
+
+    def context(self, ca=None, cert=None):
+        ctx = ssl.create_default_context(cafile=ca or os.path.join(self.tls, "ca.crt"))
+        if cert:
+            ctx.load_cert_chain(cert + ".crt", cert + ".key")
+        return ctx
+
+    def call(self, path, token=None, ctx=None, method="GET", body=None, headers=None):
+        req = urllib.request.Request(self.url + path, method=method, data=body, headers=dict(headers or {}))
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        try:
+            with urllib.request.urlopen(req, context=ctx or self.context(), timeout=10) as r:
+                got = r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            got = e.code, dict(e.headers), e.read()
+        self.assertEqual(response_errors(path, method, *got), [], f"{method} {path}")
+        self.exercised.add((operation(path, method)[0], method, got[0]))
+        return got
+
+    def token(self, role, name=None):
+        return self.ok("token", "create", "--role", role, "--name", name or role, "-q").strip()
+
+    def test_tokens_and_certificates_get_what_their_role_allows(self):
+        self.start()
+        viewer = self.token("viewer")
+        code, _, body = self.call("/api/v1/whoami", viewer)
+        self.assertEqual((code, json.loads(body)["role"], json.loads(body)["via"]), (200, "viewer", "token"))
+        code, headers, body = self.call("/api/v1/whoami")
+        self.assertEqual(code, 401)
+        self.assertEqual(headers["WWW-Authenticate"], 'Bearer realm="mlops"')
+        status = json.loads(body)
+        self.assertEqual((status["kind"], status["reason"]), ("Status", "Unauthorized"))
+        self.assertEqual(status["message"], "no credentials: send a bearer token or a client certificate")
+        code, _, body = self.call("/api/v1/whoami", viewer[:-1] + ("0" if viewer[-1] != "0" else "1"))
+        self.assertEqual((code, json.loads(body)["message"]), (401, "the bearer token is not valid (unknown, expired or revoked)"))
+        # A viewer cannot make tokens; nothing is made.
+        before = self.ok("token", "list", "-o", "json")
+        code, _, body = self.call("/api/v1/tokens", viewer, method="POST", body=b'{"name": "x", "role": "admin"}')
+        self.assertEqual((code, json.loads(body)["message"]), (403, "token 'viewer' has role viewer; this needs admin"))
+        self.assertEqual(self.ok("token", "list", "-o", "json"), before)
+        # The admin certificate can, and the token it gets works at once.
+        admin = self.context(cert=os.path.join(self.tls, "admin"))
+        code, _, body = self.call("/api/v1/whoami", ctx=admin)
+        self.assertEqual(json.loads(body)["via"], "certificate")
+        code, _, body = self.call("/api/v1/tokens", ctx=admin, method="POST", body=b'{"name": "ci", "role": "operator"}')
+        self.assertEqual(code, 201)
+        made = json.loads(body)["token"]
+        self.assertEqual(json.loads(self.call("/api/v1/whoami", made)[2])["role"], "operator")
+        # Revoked: refused from the next request on.
+        self.ok("token", "revoke", "ci", "-q")
+        self.assertEqual(self.call("/api/v1/whoami", made)[0], 401)
+
+    def test_every_endpoint_refuses_callers_without_credentials_and_bad_requests(self):
+        self.start()
+        digest = "sha256:" + "0" * 64
+        for path, method in (("/api/v1/version", "GET"), ("/api/v1/whoami", "GET"), ("/api/v1/models", "GET"),
+                             ("/api/v1/models/churn", "GET"), ("/api/v1/blobs/" + digest, "GET"),
+                             ("/api/v1/tokens", "POST")):
+            code, _, body = self.call(path, method=method, body=b"{}" if method == "POST" else None)
+            self.assertEqual(code, 401, path)
+        viewer, admin = self.token("viewer"), self.token("admin")
+        self.assertEqual(self.call("/api/v1/blobs/" + digest, viewer)[0], 404)
+        code, _, body = self.call("/api/v1/models/churn:x", viewer)
+        self.assertEqual(code, 400, body)
+        code, _, body = self.call("/api/v1/tokens", admin, method="POST", body=b"not json")
+        self.assertEqual((code, json.loads(body)["message"]), (400, "expected a JSON object with string fields name and role"))
+        code, _, body = self.call("/api/v1/tokens", admin, method="POST", body=b'{"name": "x", "role": "root"}')
+        self.assertEqual((code, json.loads(body)["message"]), (400, "unknown role 'root'"))
+        self.assertEqual(self.ok("token", "list", "-o", "name"), "token/viewer\ntoken/admin\n", "nothing made")
+
+    def test_the_wrong_ca_or_a_foreign_certificate_fails_the_handshake(self):
+        self.start()
+        self.ok("certs", "init", "--dir", self.path("other"), "-q")
+        with self.assertRaises(urllib.error.URLError) as e:
+            self.call("/api/v1/version", self.token("viewer"), ctx=self.context(ca=self.path("other", "ca.crt")))
+        self.assertIsInstance(e.exception.reason, ssl.SSLCertVerificationError)
+        # A client certificate from another CA: the server refuses the handshake.
+        foreign = self.context(cert=self.path("other", "admin"))
+        with self.assertRaises((urllib.error.URLError, ssl.SSLError, ConnectionError)):
+            self.call("/api/v1/version", ctx=foreign)
+        # An expired one from our own CA, likewise.
+        conf = self.write("ca/ca.cnf", "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\n"
+                                       "serial = serial\ndefault_md = sha256\npolicy = p\n"
+                                       "[p]\ncommonName = supplied\n[ext]\nextendedKeyUsage = clientAuth\n")
+        self.write("ca/index.txt", "")
+        self.write("ca/serial", "01\n")
+        run = lambda *a: subprocess.run(a, cwd=self.path("ca"), check=True, capture_output=True)
+        run("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "old.key", "-out", "old.csr", "-subj", "/OU=admin/CN=old")
+        run("openssl", "ca", "-batch", "-config", conf, "-cert", os.path.join(self.tls, "ca.crt"),
+            "-keyfile", os.path.join(self.tls, "ca.key"), "-in", "old.csr", "-out", "old.crt", "-extensions", "ext",
+            "-startdate", "20200101000000Z", "-enddate", "20200201000000Z", "-preserveDN")
+        with self.assertRaises((urllib.error.URLError, ssl.SSLError, ConnectionError)):
+            self.call("/api/v1/version", ctx=self.context(cert=self.path("ca", "old")))
+        # The server is still there for everyone else.
+        self.assertEqual(self.call("/api/v1/version", self.token("viewer", "v2"))[0], 200)
+
+    def test_models_and_blobs_with_ranges(self):
+        self.start()
+        data = bytes(range(256)) * 40
+        self.write("m.bin", data)
+        self.ok("model", "push", self.path("m.bin"), "--name", "churn", "-q")
+        viewer = self.token("viewer")
+        code, _, body = self.call("/api/v1/models", viewer)
+        doc = json.loads(body)
+        self.assertEqual(schema_check.errors(doc, SCHEMA, SCHEMA), [])
+        self.assertEqual([(v["name"], v["version"]) for v in doc["items"]], [("churn", 1)])
+        digest = doc["items"][0]["digest"]
+        code, _, body = self.call("/api/v1/models/churn:1", viewer)
+        self.assertEqual(json.loads(body)["digest"], digest)
+        self.assertEqual(self.call("/api/v1/models/nope", viewer)[0], 404)
+        code, headers, body = self.call("/api/v1/blobs/" + digest, viewer)
+        self.assertEqual((code, body), (200, data))
+        self.assertEqual(headers["ETag"], f'"{digest}"')
+        code, headers, body = self.call("/api/v1/blobs/" + digest, viewer, headers={"Range": "bytes=1000-1999"})
+        self.assertEqual((code, body, headers["Content-Range"]), (206, data[1000:2000], f"bytes 1000-1999/{len(data)}"))
+        code, headers, body = self.call("/api/v1/blobs/" + digest, viewer, method="HEAD")
+        self.assertEqual((code, headers["Content-Length"], body), (200, str(len(data)), b""))
+        self.assertEqual(self.call("/api/v1/blobs/sha256:" + "0" * 64, viewer, method="HEAD")[0], 404)
+        self.assertEqual(self.call("/api/v1/blobs/sha256:xyz", viewer)[0], 400)
+
+    def test_plain_http_only_on_the_loopback_and_a_clean_stop(self):
+        self.assertEqual(self.fails(2, "server", "run", "--listen", "0.0.0.0:0", "--insecure-http"),
+                         "mlops: error: plain HTTP only on the loopback, not on '0.0.0.0' "
+                         "[drop --insecure-http, or listen on 127.0.0.1]\n")
+        self.assertIn("invalid port in --listen '127.0.0.1:http'", self.fails(2, "server", "run", "--listen", "127.0.0.1:http"))
+        self.assertEqual(self.fails(3, "server", "run", "--tls-dir", self.path("none")),
+                         f"mlops: error: no '{self.path('none')}/ca.crt' [make the certificates with 'mlops certs init']\n")
+        proc = self.start("--insecure-http")
+        self.assertTrue(self.url.startswith("http://"))
+        with urllib.request.urlopen(urllib.request.Request(self.url + "/api/v1/version",
+                                                           headers={"Authorization": "Bearer " + self.token("viewer")}),
+                                    timeout=10) as r:
+            self.assertEqual(json.loads(r.read())["kind"], "Version")
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
+        self.assertEqual(proc.returncode, 0, err)
 
 
 if __name__ == "__main__":
