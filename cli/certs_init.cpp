@@ -23,12 +23,6 @@ struct CertsOptions {
   std::string days = "825";  // the longest browsers and Apple's TLS stack accept for a server certificate
 };
 
-void write_private(const std::string& path, const std::string& text, mode_t mode) {
-  util::TempFile f(util::dirname_of(path), mode);
-  util::write_all(f.fd(), text.data(), text.size(), f.path());
-  f.commit(path, true);
-}
-
 std::string host_name() {
   char buf[256] = {};
   if (::gethostname(buf, sizeof buf - 1) != 0) return "";
@@ -65,8 +59,8 @@ int run(const CertsOptions& o, Env& env) {
   auto admin = net::issue_certificate(ca, "admin", "admin", {}, days);
   // Keys first, then certificates, the CA's last: a run cut short leaves no ca.crt, so it can be repeated.
   for (auto [name, pair] : {std::pair{"server", &server}, std::pair{"admin", &admin}, std::pair{"ca", &ca}}) {
-    write_private(dir + "/" + name + ".key", pair->key_pem, 0600);
-    write_private(dir + "/" + name + ".crt", pair->cert_pem, 0644);
+    util::write_file_atomically(dir + "/" + name + ".key", pair->key_pem, 0600);
+    util::write_file_atomically(dir + "/" + name + ".crt", pair->cert_pem, 0644);
   }
   nlohmann::json items = nlohmann::json::array();
   std::vector<std::string> names, lines;

@@ -11,6 +11,7 @@ Action setup_token_create(Args& args);
 Action setup_token_list(Args& args);
 Action setup_token_revoke(Args& args);
 Action setup_server_run(Args& args);
+Action setup_agent_join(Args& args);
 Action setup_events(Args& args);
 Action setup_wait(Args& args);
 Action setup_agent_run(Args& args);

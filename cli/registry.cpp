@@ -54,6 +54,8 @@ const std::vector<CommandSpec>& command_table() {
       {"ion run", "run pipeline nodes now, on this machine, and wait for them", Needs::store, setup_ion_run},
       {"agent run", "run the nodes placed on this agent on their schedules, until stopped", Needs::store,
        setup_agent_run},
+      {"agent join", "make this machine an agent of a server: a key kept here, a certificate from the server's CA",
+       Needs::nothing, setup_agent_join},
       {"run list", "list runs, newest last", Needs::store, setup_run_list},
       {"run show", "show one run: status, outcome, arguments, model", Needs::store, setup_run_show},
       {"run logs", "print a run's stdout and stderr (-f: follow until it ends)", Needs::store, setup_run_logs},

@@ -8,6 +8,7 @@ _mlops() {
   local global="--store -o --output --no-headers -q --quiet -v --verbose --no-color --version -h --help"
   case "$prev" in
     --store | -d | --dir | --tls-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o | --output) COMPREPLY=($(compgen -W "table wide json yaml name" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "text dot mermaid" -- "$cur")); return ;;
     --on-stop) COMPREPLY=($(compgen -W "cancel finish" -- "$cur")); return ;;
@@ -21,7 +22,7 @@ _mlops() {
     case "$w" in
       --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
         -f | --filename | --cause | --to-revision | --format | --node | --ion | --to | --on-stop | --comment | \
-        --host | --days | --role | --expires | --listen | --tls-dir) ((i++)) ;;
+        --host | --days | --role | --expires | --listen | --tls-dir | --server | --token | --ca) ((i++)) ;;
       -*) ;;
       *) path="$path $w" ;;
     esac
@@ -36,7 +37,8 @@ _mlops() {
     "token revoke"*) COMPREPLY=($(compgen -W "$(mlops token list -o name 2>/dev/null | sed 's|^token/||')" -- "$cur")) ;;
     certs) subs="init" ;;
     "certs init"*) flags="--dir --host --days" ;;
-    agent) subs="run" ;;
+    agent) subs="run join" ;;
+    "agent join"*) flags="--server --token --name --ca --dir" ;;
     "agent run"*) flags="--local --name --label --ion --on-stop" ;;
     events*) flags="--ion -f --follow" ;;
     run) subs="list show logs cancel" ;;

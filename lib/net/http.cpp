@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "util/error.hpp"
+
 namespace mlops::net {
 
 namespace {
@@ -18,25 +20,67 @@ struct Global {
   Global() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
 
-}  // namespace
-
-std::optional<std::string> http_get(const std::string& url, long timeout_ms) {
+// The answer, or curl's reason for having none.
+std::optional<HttpResponse> perform(const HttpRequest& r, std::string& why) {
   static Global global;
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return std::nullopt;
-  std::string body;
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, append);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for timeouts
-  curl_easy_setopt(curl.get(), CURLOPT_PROXY, "");     // loopback services, never through a proxy
-  if (curl_easy_perform(curl.get()) != CURLE_OK) return std::nullopt;
-  long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status >= 300) return std::nullopt;
-  return body;
+  if (!curl) {
+    why = "cannot start libcurl";
+    return std::nullopt;
+  }
+  CURL* c = curl.get();
+  HttpResponse out;
+  char error[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r.timeout_ms);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r.timeout_ms);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for timeouts
+  curl_easy_setopt(c, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+  if (!r.proxy) curl_easy_setopt(c, CURLOPT_PROXY, "");
+  if (r.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  else if (r.method != "GET") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+  if (!r.body.empty() || r.method == "POST" || r.method == "PUT") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, r.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+  }
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
+  for (const auto& h : r.headers) headers.reset(curl_slist_append(headers.release(), h.c_str()));
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  if (!r.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, r.ca_file.c_str());
+  if (!r.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, r.cert_file.c_str());
+  if (!r.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, r.key_file.c_str());
+  CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) {
+    why = error[0] ? error : curl_easy_strerror(rc);
+    return std::nullopt;
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
+  return out;
+}
+
+}  // namespace
+
+HttpResponse http_request(const HttpRequest& request) {
+  std::string why;
+  auto response = perform(request, why);
+  if (!response)
+    throw util::Error(util::Exit::error, "no answer from " + request.url + ": " + why,
+                      "is the server running, and is its CA the one given?");
+  return *response;
+}
+
+std::optional<std::string> http_get(const std::string& url, long timeout_ms) {
+  HttpRequest r;
+  r.url = url;
+  r.timeout_ms = timeout_ms;
+  r.proxy = false;  // loopback services, never through a proxy
+  std::string why;
+  auto response = perform(r, why);
+  if (!response || response->status < 200 || response->status >= 300) return std::nullopt;
+  return response->body;
 }
 
 }  // namespace mlops::net

@@ -1,11 +1,32 @@
-// A small HTTP client (libcurl) for what the runtime reads from services beside it, such as a Spark
-// driver's REST API. One blocking GET at a time, with a short timeout: callers poll.
+// A small HTTP client (libcurl): polls of services beside the runtime (a Spark driver's REST API),
+// and requests to an mlops server over TLS with its CA, a client certificate or a bearer token.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlops::net {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::string body;
+  std::vector<std::string> headers;  // "Name: value"
+  std::string ca_file;               // trust only this CA (empty: the system's)
+  std::string cert_file, key_file;   // a client certificate
+  long timeout_ms = 30000;
+  bool proxy = true;  // false: never through a proxy (loopback services)
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+};
+
+// Any answer, whatever its status; no answer at all (refused, TLS failure, timeout) is an error
+// naming the URL and why.
+HttpResponse http_request(const HttpRequest& request);
 
 // The body of a 2xx answer, or nullopt when the server is not there (yet), answers otherwise or
 // takes longer than `timeout_ms`.

@@ -1,6 +1,7 @@
 #include "server/server.hpp"
 
 #include <httplib.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 
 #include "api/documents.hpp"
 #include "auth/tokens.hpp"
+#include "net/tls.hpp"
 #include "store/model_ref.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
@@ -68,33 +70,22 @@ int status_of(Exit code) {
   }
 }
 
-std::string name_entry(X509_NAME* name, int nid) {
-  int i = X509_NAME_get_index_by_NID(name, nid, -1);
-  if (i < 0) return "";
-  unsigned char* utf8 = nullptr;
-  int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-  if (n < 0) return "";
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
-  OPENSSL_free(utf8);
-  return out;
-}
-
 // The client certificate's holder, when there is one and the handshake verified it (a failed
 // verification never gets this far: the handshake is refused).
 std::optional<Caller> certificate_caller(const httplib::Request& req) {
-  if (!req.ssl) return std::nullopt;
-  X509* peer = SSL_get1_peer_certificate(req.ssl);
-  if (!peer) return std::nullopt;
-  std::optional<Caller> out;
-  if (SSL_get_verify_result(req.ssl) == X509_V_OK) {
-    std::string cn = name_entry(X509_get_subject_name(peer), NID_commonName);
-    std::string ou = name_entry(X509_get_subject_name(peer), NID_organizationalUnitName);
-    if (ou == "admin") out = Caller{cn, auth::Role::admin, "certificate", false};
-    if (ou == "agent") out = Caller{cn, auth::Role::operator_, "certificate", true};
-  }
-  X509_free(peer);
-  return out;
+  if (!req.ssl || SSL_get_verify_result(req.ssl) != X509_V_OK) return std::nullopt;
+  std::unique_ptr<X509, decltype(&X509_free)> peer(SSL_get1_peer_certificate(req.ssl), X509_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+  if (!peer || !bio || PEM_write_bio_X509(bio.get(), peer.get()) != 1) return std::nullopt;
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  auto info = net::inspect_certificate(std::string(data, static_cast<size_t>(n)));
+  if (info.subject_ou == "admin") return Caller{info.subject_cn, auth::Role::admin, "certificate", false};
+  if (info.subject_ou == "agent") return Caller{info.subject_cn, auth::Role::operator_, "certificate", true};
+  return std::nullopt;
 }
+
+constexpr int kAgentCertificateDays = 397;
 
 bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
@@ -206,6 +197,34 @@ struct Server::Impl {
       });
     };
     http->Get(R"(/api/v1/blobs/sha256:([0-9a-zA-Z]+))", guarded(Role::viewer, blob));
+    // An agent joins: it sends a certificate request for a key it keeps, an operator's token says it
+    // may, and it gets a client certificate named as it asked (a name not taken) under the CA.
+    http->Post("/api/v1/agents/join", guarded(Role::operator_, [this](const httplib::Request& req, auto& res,
+                                                                       const Caller& c, store::Store& st) {
+      json body = json::parse(req.body, nullptr, false);
+      if (!body.is_object() || !body.contains("name") || !body["name"].is_string() || !body.contains("csr") ||
+          !body["csr"].is_string())
+        return reply_error(res, 400, "expected a JSON object with string fields name and csr");
+      std::string name = body["name"];
+      if (name.empty() || name.size() > 63 || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") != std::string::npos)
+        return reply_error(res, 400, "invalid agent name '" + name + "'",
+                           "lower-case letters, digits, '-' and '.', at most 63 characters");
+      {
+        store::Stmt s(st.catalog().handle(), "SELECT 1 FROM agents WHERE name = ?");
+        s.bind(1, name);
+        if (s.step())
+          return reply_error(res, 409, "an agent named '" + name + "' has joined already", "join under another name");
+      }
+      net::KeyPair ca{util::read_file(o.tls_dir + "/ca.crt"), util::read_file(o.tls_dir + "/ca.key")};
+      std::string cert = net::sign_request(ca, body["csr"], name, "agent", kAgentCertificateDays);
+      auto info = net::inspect_certificate(cert);
+      store::Stmt s(st.catalog().handle(),
+                    "INSERT INTO agents(name, certificate_sha256, not_after_ms, joined_by, joined_ms) VALUES(?, ?, ?, ?, ?)");
+      s.bind(1, name).bind(2, info.sha256).bind(3, info.not_after_ms).bind(4, c.name).bind(5, clock.now_ms()).run();
+      reply(res, api::document("AgentCredentials", {{"name", name}, {"certificate", cert}, {"ca", ca.cert_pem},
+                                                    {"notAfter", util::format_rfc3339(info.not_after_ms)}}),
+            201);
+    }));
     // Tokens, for admins: whoever holds one can make more, with any role.
     http->Post("/api/v1/tokens", guarded(Role::admin, [this](const httplib::Request& req, auto& res, const Caller& c,
                                                              store::Store& st) {
@@ -232,7 +251,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   if (o.plain_http) {
     impl_->http = std::make_unique<httplib::Server>();
   } else {
-    for (const char* f : {"/ca.crt", "/server.crt", "/server.key"})
+    for (const char* f : {"/ca.crt", "/ca.key", "/server.crt", "/server.key"})
       if (!util::path_exists(o.tls_dir + f))
         throw Error(Exit::not_found, "no '" + o.tls_dir + f + "'", "make the certificates with 'mlops certs init'");
     std::string dir = o.tls_dir, why;

@@ -338,6 +338,16 @@ CREATE TABLE tokens(
   expires_ms INTEGER,
   revoked_ms INTEGER);
 )sql",
+    // 10: agents that joined the server, and the certificate each was given.
+    R"sql(
+CREATE TABLE agents(
+  name TEXT PRIMARY KEY,
+  certificate_sha256 TEXT NOT NULL,
+  not_after_ms INTEGER NOT NULL,
+  joined_by TEXT NOT NULL,
+  joined_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER);
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
 

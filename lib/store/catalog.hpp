@@ -42,7 +42,7 @@ class Stmt {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 9;
+  static constexpr int kSchemaVersion = 10;
 
   // Opens the catalog at `path`. With create=false a missing file is a not-found error. A catalog
   // from a newer mlops is refused before anything is written.

@@ -190,4 +190,10 @@ std::string make_temp_dir(const std::string& dir) {
   throw Error(Exit::error, "cannot create a temporary directory in '" + dir + "'");
 }
 
+void write_file_atomically(const std::string& path, std::string_view text, mode_t mode) {
+  TempFile f(dirname_of(path), mode);
+  write_all(f.fd(), text.data(), text.size(), f.path());
+  f.commit(path, true);
+}
+
 }  // namespace mlops::util

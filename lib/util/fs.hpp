@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mlops::util {
@@ -75,6 +76,10 @@ class TempFile {
   std::string path_;
   bool done_ = false;
 };
+
+// Writes `text` to `path` with `mode`, durably, through a TempFile beside it: readers see the old
+// file or the whole new one.
+void write_file_atomically(const std::string& path, std::string_view text, mode_t mode);
 
 // A fresh, empty directory inside `dir` for staging a tree before it is renamed into place.
 std::string make_temp_dir(const std::string& dir);

@@ -310,6 +310,47 @@ class Server(harness.MlopsTest):
         self.assertEqual(self.call("/api/v1/blobs/sha256:" + "0" * 64, viewer, method="HEAD")[0], 404)
         self.assertEqual(self.call("/api/v1/blobs/sha256:xyz", viewer)[0], 400)
 
+    def test_an_agent_joins_with_a_key_it_keeps_and_then_speaks_mutual_tls(self):
+        self.start()
+        operator, viewer = self.token("operator"), self.token("viewer")
+        ca = os.path.join(self.tls, "ca.crt")
+        join = ("agent", "join", "--server", self.url, "--ca", ca, "--name", "edge-1")
+        out = self.ok(*join, "--token", operator, "--dir", self.path("edge"), store=False)
+        self.assertRegex(out, r"^agent/edge-1 joined \(" + self.path("edge") + r"/agent.crt, until 20[0-9-]+\)\n$")
+        self.assertEqual(sorted(os.listdir(self.path("edge"))), ["agent.crt", "agent.key", "ca.crt"])
+        self.assertEqual(stat.S_IMODE(os.stat(self.path("edge", "agent.key")).st_mode), 0o600)
+        code, _, body = self.call("/api/v1/whoami", ctx=self.context(cert=self.path("edge", "agent")))
+        self.assertEqual(json.loads(body), {"apiVersion": "mlops/v1", "kind": "Identity", "name": "edge-1",
+                                            "role": "operator", "via": "certificate", "agent": True})
+        # The same name again, a viewer's token, a bad name, the wrong CA: refused, nothing written.
+        err = self.fails(1, *join, "--token", operator, "--dir", self.path("again"), store=False)
+        self.assertEqual(err, "mlops: error: the server refused to let 'edge-1' join: an agent named 'edge-1' has "
+                              "joined already [join under another name]\n")
+        err = self.fails(7, "agent", "join", "--server", self.url, "--ca", ca, "--name", "edge-2", "--token", viewer,
+                         "--dir", self.path("e2"), store=False)
+        self.assertEqual(err, "mlops: error: the server refused to let 'edge-2' join: token 'viewer' has role viewer; "
+                              "this needs operator\n")
+        err = self.fails(1, "agent", "join", "--server", self.url, "--ca", ca, "--name", "Edge 3", "--token", operator,
+                         "--dir", self.path("e3"), store=False)
+        self.assertIn("invalid agent name 'Edge 3'", err)
+        self.ok("certs", "init", "--dir", self.path("other"), "-q")
+        err = self.fails(1, "agent", "join", "--server", self.url, "--ca", self.path("other", "ca.crt"), "--name", "edge-4",
+                         "--token", operator, "--dir", self.path("e4"), store=False)
+        self.assertRegex(err, r"^mlops: error: no answer from https://127.0.0.1:[0-9]+/api/v1/agents/join: .*certificate")
+        for d in ("again", "e2", "e3", "e4"):
+            self.assertFalse(os.path.exists(self.path(d)), d)
+        self.assertIn("this machine has joined already",
+                      self.fails(2, *join, "--token", operator, "--dir", self.path("edge"), store=False))
+        # Straight to the API, for the statuses the CLI does not show.
+        csr = subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                              "-keyout", self.path("k.pem"), "-subj", "/CN=x"], capture_output=True, check=True).stdout
+        body = json.dumps({"name": "edge-5", "csr": csr.decode()}).encode()
+        self.assertEqual(self.call("/api/v1/agents/join", method="POST", body=body)[0], 401)
+        self.assertEqual(self.call("/api/v1/agents/join", viewer, method="POST", body=body)[0], 403)
+        self.assertEqual(self.call("/api/v1/agents/join", operator, method="POST", body=b"[]")[0], 400)
+        self.assertEqual(self.call("/api/v1/agents/join", operator, method="POST", body=body)[0], 201)
+        self.assertEqual(self.call("/api/v1/agents/join", operator, method="POST", body=body)[0], 409)
+
     def test_plain_http_only_on_the_loopback_and_a_clean_stop(self):
         self.assertEqual(self.fails(2, "server", "run", "--listen", "0.0.0.0:0", "--insecure-http"),
                          "mlops: error: plain HTTP only on the loopback, not on '0.0.0.0' "
