@@ -21,6 +21,7 @@ const std::vector<GroupSpec>& command_groups() {
       {"store", "check and maintain the local store"},
       {"certs", "the certificates of a deployment: its CA, the server's and the admin's"},
       {"token", "bearer tokens, each with a role, for people and CI"},
+      {"context", "named servers to talk to, and the one in use"},
       {"server", "the control plane: the store behind an HTTPS API for agents, people and CI"},
   };
   return groups;
@@ -75,6 +76,11 @@ const std::vector<CommandSpec>& command_table() {
       {"token create", "make a token with a role; it is printed once", Needs::store_create, setup_token_create},
       {"token list", "list tokens (never their secrets)", Needs::store, setup_token_list},
       {"token revoke", "end a token now", Needs::store, setup_token_revoke},
+      {"context add", "name a server and the credentials for it, checked with the server", Needs::nothing,
+       setup_context_add},
+      {"context use", "use a context from now on", Needs::nothing, setup_context_use},
+      {"context list", "list contexts; * marks the one in use", Needs::nothing, setup_context_list},
+      {"context delete", "forget a context", Needs::nothing, setup_context_delete},
       {"server run", "serve the store's API over HTTPS, until stopped", Needs::store_create, setup_server_run},
   };
   return table;

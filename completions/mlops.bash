@@ -8,7 +8,7 @@ _mlops() {
   local global="--store -o --output --no-headers -q --quiet -v --verbose --no-color --version -h --help"
   case "$prev" in
     --store | -d | --dir | --tls-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    --ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --ca | --cert | --key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o | --output) COMPREPLY=($(compgen -W "table wide json yaml name" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "text dot mermaid" -- "$cur")); return ;;
     --on-stop) COMPREPLY=($(compgen -W "cancel finish" -- "$cur")); return ;;
@@ -22,14 +22,18 @@ _mlops() {
     case "$w" in
       --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
         -f | --filename | --cause | --to-revision | --format | --node | --ion | --to | --on-stop | --comment | \
-        --host | --days | --role | --expires | --listen | --tls-dir | --server | --token | --ca) ((i++)) ;;
+        --host | --days | --role | --expires | --listen | --tls-dir | --server | --token | --ca | --cert | --key) ((i++)) ;;
       -*) ;;
       *) path="$path $w" ;;
     esac
   done
   local subs="" flags=""
   case "${path# }" in
-    "") subs="agent certs events init ion model pipeline run server store token wait" ;;
+    "") subs="agent certs context events init ion model pipeline run server store token wait" ;;
+    context) subs="add use list delete" ;;
+    "context add"*) flags="--server --ca --token --cert --key" ;;
+    "context use"* | "context delete"*)
+      COMPREPLY=($(compgen -W "$(mlops context list -o name 2>/dev/null | sed 's|^context/||')" -- "$cur")) ;;
     server) subs="run" ;;
     "server run"*) flags="--listen --tls-dir --insecure-http" ;;
     token) subs="create list revoke" ;;

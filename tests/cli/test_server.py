@@ -351,6 +351,43 @@ class Server(harness.MlopsTest):
         self.assertEqual(self.call("/api/v1/agents/join", operator, method="POST", body=body)[0], 201)
         self.assertEqual(self.call("/api/v1/agents/join", operator, method="POST", body=body)[0], 409)
 
+    def test_contexts_are_checked_with_the_server_before_they_are_kept(self):
+        self.start()
+        viewer, ca = self.token("viewer", "dash"), os.path.join(self.tls, "ca.crt")
+        config = os.path.join(self.tmp, "home", ".config", "mlops", "config.yaml")
+        out = self.ok("context", "add", "prod", "--server", self.url, "--ca", ca, "--token", viewer, store=False)
+        self.assertEqual(out, f"context/prod added (token 'dash', role viewer, at {self.url}), in use\n")
+        self.assertEqual(stat.S_IMODE(os.stat(config).st_mode), 0o600, "it holds tokens")
+        admin = os.path.join(self.tls, "admin")
+        out = self.ok("context", "add", "ops", "--server", self.url, "--ca", ca, "--cert", admin + ".crt",
+                      "--key", admin + ".key", store=False)
+        self.assertEqual(out, f"context/ops added (certificate 'admin', role admin, at {self.url})\n")
+        listed = self.ok("context", "list", store=False)
+        self.assertNotIn(viewer, listed)
+        self.assertRegex(listed, r"^CURRENT +NAME +SERVER +CREDENTIALS\n\* +prod +https://\S+ +token\n +ops +https://\S+ "
+                                 r"+certificate \S+admin.crt\n$")
+        self.assertEqual(self.ok("context", "use", "ops", store=False), "context/ops in use\n")
+        doc = json.loads(self.ok("context", "list", "-o", "json", store=False))
+        self.assertEqual([(c["name"], c["current"]) for c in doc["items"]], [("prod", False), ("ops", True)])
+        # Refused by the server, or not there at all: the configuration stays as it was.
+        with open(config) as f:
+            before = f.read()
+        err = self.fails(7, "context", "add", "bad", "--server", self.url, "--ca", ca, "--token", "mlops_x", store=False)
+        self.assertEqual(err, f"mlops: error: the server at {self.url} refused these credentials: the bearer token is "
+                              "not valid (unknown, expired or revoked)\n")
+        err = self.fails(1, "context", "add", "bad", "--server", self.url, "--token", viewer, store=False)
+        self.assertIn("no answer from", err)
+        self.assertEqual(self.fails(3, "context", "use", "prd", store=False),
+                         "mlops: error: no context named 'prd' [did you mean 'prod'?]\n")
+        with open(config) as f:
+            self.assertEqual(f.read(), before)
+        self.assertEqual(self.ok("context", "delete", "ops", store=False), "context/ops deleted\n")
+        self.assertEqual(self.ok("context", "list", "-o", "name", store=False), "context/prod\n")
+        with open(config, "w") as f:
+            f.write("contexts:\n  - name: a\n    sever: https://x\n")
+        err = self.fails(2, "context", "list", store=False)
+        self.assertIn("config.yaml:3:5: unknown field 'sever'", err)
+
     def test_plain_http_only_on_the_loopback_and_a_clean_stop(self):
         self.assertEqual(self.fails(2, "server", "run", "--listen", "0.0.0.0:0", "--insecure-http"),
                          "mlops: error: plain HTTP only on the loopback, not on '0.0.0.0' "
