@@ -2,10 +2,10 @@
 // an agent of a server. The key is made here and never leaves; the server signs a certificate for
 // it under the deployment's CA, which the agent then uses for mutual TLS. --ca is the server's CA
 // (ca.crt from 'certs init'), so the token is only ever sent to the real server.
-#include <cstdlib>
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/config.hpp"
 #include "cli/output.hpp"
 #include "net/http.hpp"
 #include "net/tls.hpp"
@@ -20,15 +20,8 @@ struct JoinOptions {
   std::string server, token, name, ca, dir;
 };
 
-std::string default_dir() {
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  const char* home = std::getenv("HOME");
-  std::string base = xdg && *xdg ? xdg : std::string(home ? home : ".") + "/.config";
-  return base + "/mlops/agent";
-}
-
 int run(const JoinOptions& o, Env& env) {
-  std::string dir = o.dir.empty() ? default_dir() : o.dir;
+  std::string dir = o.dir.empty() ? util::dirname_of(config_path()) + "/agent" : o.dir;
   if (util::path_exists(dir + "/agent.crt"))
     throw util::Error(util::Exit::usage, "'" + dir + "/agent.crt' exists: this machine has joined already",
                       "to join again, move the directory away first");
