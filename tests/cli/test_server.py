@@ -183,11 +183,25 @@ class Server(harness.MlopsTest):
     def start(self, *extra):
         proc = subprocess.Popen([harness.BIN, "--store", self.store, "server", "run", "--listen", "127.0.0.1:0", *extra],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
-        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.communicate()))
+        self.addCleanup(self.stop, proc)
         line = proc.stdout.readline()
         self.assertRegex(line, r"^server listening on https?://127.0.0.1:[0-9]+\n$", proc.stderr.read() if not line else "")
         self.url = line.split()[-1]
         return proc
+
+    def stop(self, proc):
+        """SIGTERM, as an operator would: it must end cleanly, with no sanitizer report."""
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+            self.fail("the server did not stop on SIGTERM")
+        for marker in harness.SANITIZER_MARKERS:
+            self.assertNotIn(marker, err)
+        self.assertIn(proc.returncode, (0, None), err)
 
     def context(self, ca=None, cert=None):
         ctx = ssl.create_default_context(cafile=ca or os.path.join(self.tls, "ca.crt"))
