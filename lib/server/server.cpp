@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "api/documents.hpp"
 #include "auth/tokens.hpp"
@@ -111,6 +114,9 @@ struct Server::Impl {
   ServerOptions o;
   std::unique_ptr<httplib::Server> http;
   std::mutex store_mutex;  // one store, one catalog connection: requests take turns at it
+  std::mutex run_mutex;    // binding and stopping
+  bool stopped = false, bound = false;
+  std::atomic<bool> finished{false};
   std::unique_ptr<store::Store> store;
   util::SystemClock clock;
 
@@ -292,15 +298,29 @@ Server::~Server() = default;
 void Server::run(const std::function<void(int port)>& on_listening) {
   auto& o = impl_->o;
   int port = o.port;
-  if (port == 0) port = impl_->http->bind_to_any_port(o.host);
-  else if (!impl_->http->bind_to_port(o.host, port)) port = -1;
-  if (port <= 0)
-    throw Error(Exit::error, "cannot listen on " + o.host + ":" + std::to_string(o.port),
-                "the address is in use or not this machine's");
+  {
+    // stop() takes this lock too: whatever it closes was made before, as far as any thread knows.
+    std::lock_guard<std::mutex> lock(impl_->run_mutex);
+    if (impl_->stopped) return;
+    if (port == 0) port = impl_->http->bind_to_any_port(o.host);
+    else if (!impl_->http->bind_to_port(o.host, port)) port = -1;
+    if (port <= 0)
+      throw Error(Exit::error, "cannot listen on " + o.host + ":" + std::to_string(o.port),
+                  "the address is in use or not this machine's");
+    impl_->bound = true;
+  }
   on_listening(port);
   impl_->http->listen_after_bind();
+  impl_->finished = true;
 }
 
-void Server::stop() { impl_->http->stop(); }
+void Server::stop() {
+  std::lock_guard<std::mutex> lock(impl_->run_mutex);
+  impl_->stopped = true;
+  if (!impl_->bound) return;  // run() sees `stopped` and never listens
+  // httplib ignores a stop before its loop runs: wait for the loop (or its end) first.
+  while (!impl_->http->is_running() && !impl_->finished) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  impl_->http->stop();
+}
 
 }  // namespace mlops::server
