@@ -86,7 +86,7 @@ struct NameOptions {
 
 int use(const NameOptions& o, Env& env) {
   auto config = load_config(config_path());
-  existing(config, o.name);
+  if (o.name != "local") existing(config, o.name);  // "local": the local store
   config.current = o.name;
   save_config(config);
   print_mutation(env, "context/" + o.name + " in use");
@@ -135,7 +135,7 @@ Action setup_context_add(Args& args) {
 
 Action setup_context_use(Args& args) {
   auto o = std::make_shared<NameOptions>();
-  args.positional("name", o->name, "NAME", "the context to use from now on");
+  args.positional("name", o->name, "NAME", "the context to use from now on ('local': the local store)");
   return [o](Env& env) { return use(*o, env); };
 }
 

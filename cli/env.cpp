@@ -1,5 +1,7 @@
 #include "cli/env.hpp"
 
+#include "util/error.hpp"
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -17,8 +19,36 @@ Env::~Env() = default;
 
 std::string Env::store_root() const { return global.store.empty() ? store::Store::default_root() : global.store; }
 
+const Context* Env::server_context() {
+  if (!context_resolved_) {
+    context_resolved_ = true;
+    if (global.store.empty()) {
+      auto config = load_config(config_path());
+      std::string name = global.context.empty() ? config.current : global.context;
+      if (!name.empty() && name != "local") {
+        Context* c = config.find(name);
+        if (!c)
+          throw util::Error(util::Exit::not_found, "no context named '" + name + "'",
+                            "see 'mlops context list'; 'local' is the local store");
+        context_ = *c;
+        debug("using context '" + name + "' (" + c->server + ")");
+      }
+    }
+  }
+  return context_ ? &*context_ : nullptr;
+}
+
+Client& Env::client() {
+  if (!client_) client_ = server_context() ? server_client(*server_context()) : local_client(store());
+  return *client_;
+}
+
 store::Store& Env::store() {
   if (!store_) {
+    if (const Context* c = server_context())
+      throw util::Error(util::Exit::usage,
+                        "this command does not work against a server yet (context '" + c->name + "', " + c->server + ")",
+                        "name the local store with --store, or switch with 'mlops context use local'");
     std::string root = store_root();
     // The default store is created on first use; a store named explicitly must exist unless the
     // command writes, so a typo in --store does not silently start an empty store.

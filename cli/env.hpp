@@ -4,8 +4,11 @@
 
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "cli/client.hpp"
+#include "cli/config.hpp"
 #include "store/store.hpp"
 #include "util/time.hpp"
 
@@ -13,6 +16,7 @@ namespace mlops::cli {
 
 struct GlobalOptions {
   std::string store;  // --store / MLOPS_STORE; empty: the default location
+  std::string context;  // --context / MLOPS_CONTEXT; empty: the configuration's current one
   std::string output = "table";
   bool no_headers = false;
   bool quiet = false;
@@ -44,7 +48,14 @@ class Env {
   int generic_error_exit = 1;
 
   std::string store_root() const;
+  // The local store. While a server context is in use, a usage error: the command has not learnt
+  // to talk to a server yet, and acting on the local store instead would surprise.
   store::Store& store();
+  // The server context in use, if any: --context or MLOPS_CONTEXT, else the configuration's
+  // current context; none when --store (or MLOPS_STORE) names a store, or the context is "local".
+  const Context* server_context();
+  // Wherever the models are: the server context in use, else the local store.
+  Client& client();
   // Who is acting: $MLOPS_ACTOR, else the login name.
   std::string actor() const;
   bool out_is_tty() const { return out_is_tty_; }
@@ -58,6 +69,9 @@ class Env {
   bool out_is_tty_;
   bool err_is_tty_;
   std::unique_ptr<store::Store> store_;
+  bool context_resolved_ = false;
+  std::optional<Context> context_;
+  std::unique_ptr<Client> client_;
 };
 
 }  // namespace mlops::cli

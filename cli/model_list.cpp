@@ -20,7 +20,7 @@ int run(const ListOptions& o, Env& env) {
   filter.name = o.name;
   if (!o.name.empty()) store::validate_model_name(o.name);
   filter.labels = parse_pairs(o.selectors, "--selector");
-  auto versions = env.store().registry().list(filter);
+  auto versions = env.client().list_models(filter);
 
   nlohmann::json items = nlohmann::json::array();
   Table table;

@@ -122,6 +122,9 @@ std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global) {
   root.add_option("--store", global.store, "store directory (default: $XDG_DATA_HOME/mlops)")
       ->envname("MLOPS_STORE")
       ->type_name("DIR");
+  root.add_option("--context", global.context, "the server context to use (default: the current one; local: the store)")
+      ->envname("MLOPS_CONTEXT")
+      ->type_name("NAME");
   root.add_option("-o,--output", global.output, "output format: table, wide, json, yaml or name")
       ->type_name("FORMAT");
   root.add_flag("--no-headers", global.no_headers, "omit table headers");
@@ -145,7 +148,7 @@ std::vector<Leaf> build_command_tree(CLI::App& root, GlobalOptions& global) {
       node->require_subcommand(1);
     }
     CLI::App* app = node->add_subcommand(words.back(), spec.summary);
-    app->footer("Global options (--store, -o, --no-headers, -q, -v, --no-color): see 'mlops --help'.");
+    app->footer("Global options (--store, --context, -o, --no-headers, -q, -v, --no-color): see 'mlops --help'.");
     Args args(*app);
     leaves.push_back({&spec, app, spec.setup(args)});
   }

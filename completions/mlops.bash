@@ -5,13 +5,14 @@ _mlops() {
   _init_completion 2>/dev/null || {
     cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
   }
-  local global="--store -o --output --no-headers -q --quiet -v --verbose --no-color --version -h --help"
+  local global="--store --context -o --output --no-headers -q --quiet -v --verbose --no-color --version -h --help"
   case "$prev" in
     --store | -d | --dir | --tls-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --ca | --cert | --key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o | --output) COMPREPLY=($(compgen -W "table wide json yaml name" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "text dot mermaid" -- "$cur")); return ;;
     --on-stop) COMPREPLY=($(compgen -W "cancel finish" -- "$cur")); return ;;
+    --context) COMPREPLY=($(compgen -W "local $(mlops context list -o name 2>/dev/null | sed 's|^context/||')" -- "$cur")); return ;;
     --role) COMPREPLY=($(compgen -W "viewer operator approver admin" -- "$cur")); return ;;
     --ion) COMPREPLY=($(compgen -W "$(mlops ion get -o name 2>/dev/null | sed 's|^ion/||')" -- "$cur")); return ;;
     -f | --filename) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -20,7 +21,7 @@ _mlops() {
   for ((i = 1; i < cword; i++)); do
     w=${words[i]}
     case "$w" in
-      --store | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
+      --store | --context | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
         -f | --filename | --cause | --to-revision | --format | --node | --ion | --to | --on-stop | --comment | \
         --host | --days | --role | --expires | --listen | --tls-dir | --server | --token | --ca | --cert | --key) ((i++)) ;;
       -*) ;;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "util/error.hpp"
 #include "util/time.hpp"
 
 namespace mlops::api {
@@ -29,6 +30,32 @@ nlohmann::json model_version(const store::ModelVersion& v) {
           {"labels", v.labels},
           {"createdAt", util::format_rfc3339(v.created_ms)},
           {"createdBy", v.created_by}};
+}
+
+store::ModelVersion model_version_from(const nlohmann::json& j) {
+  try {
+    store::ModelVersion v;
+    v.name = j.at("name").get<std::string>();
+    v.version = j.at("version").get<int64_t>();
+    std::string digest = j.at("digest").get<std::string>();
+    v.digest = digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest;
+    v.type = j.at("type").get<std::string>();
+    v.size = j.at("size").get<uint64_t>();
+    v.files = j.at("files").get<uint64_t>();
+    v.mode = static_cast<uint32_t>(std::stoul(j.at("mode").get<std::string>(), nullptr, 8));
+    v.source = j.at("source").get<std::string>();
+    v.aliases = j.at("aliases").get<std::vector<std::string>>();
+    v.metrics = j.at("metrics");
+    v.params = j.at("params");
+    v.labels = j.at("labels");
+    auto created = util::parse_rfc3339(j.at("createdAt").get<std::string>());
+    if (!created) throw std::invalid_argument("createdAt is not an RFC 3339 time");
+    v.created_ms = *created;
+    v.created_by = j.at("createdBy").get<std::string>();
+    return v;
+  } catch (const std::exception& e) {
+    throw util::Error(util::Exit::error, std::string("the server sent a model version this mlops cannot read: ") + e.what());
+  }
 }
 
 }  // namespace mlops::api

@@ -16,4 +16,7 @@ nlohmann::json document(const std::string& kind, const nlohmann::json& body);
 // The body of a ModelVersion (without apiVersion and kind).
 nlohmann::json model_version(const store::ModelVersion& v);
 
+// The inverse, for what a server sends; a usage error naming what is wrong when it is not one.
+store::ModelVersion model_version_from(const nlohmann::json& body);
+
 }  // namespace mlops::api

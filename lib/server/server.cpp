@@ -167,6 +167,12 @@ struct Server::Impl {
     http->Get("/api/v1/models", guarded(Role::viewer, [](const httplib::Request& req, auto& res, auto&, store::Store& st) {
       store::ListFilter filter;
       filter.name = req.get_param_value("name");
+      for (size_t i = 0; i < req.get_param_value_count("label"); ++i) {
+        std::string kv = req.get_param_value("label", i);
+        auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) return reply_error(res, 400, "invalid label '" + kv + "': expected KEY=VALUE");
+        filter.labels.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+      }
       json items = json::array();
       for (const auto& v : st.registry().list(filter)) items.push_back(api::model_version(v));
       reply(res, api::document("ModelVersionList", {{"items", items}}));

@@ -26,6 +26,18 @@ std::string format_rfc3339(int64_t ms) {
   return buf;
 }
 
+std::optional<int64_t> parse_rfc3339(const std::string& text) {
+  struct tm tm {};
+  int millis = 0, used = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &millis, &used) != 7 ||
+      static_cast<size_t>(used) != text.size())
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + millis;
+}
+
 std::string format_age(int64_t now_ms, int64_t then_ms) {
   int64_t s = (now_ms - then_ms) / 1000;
   if (s < 0) s = 0;

@@ -402,6 +402,38 @@ class Server(harness.MlopsTest):
         err = self.fails(2, "context", "list", store=False)
         self.assertIn("config.yaml:3:5: unknown field 'sever'", err)
 
+    def test_model_list_reads_the_same_from_a_server_context_as_from_the_store(self):
+        self.start()
+        self.write("a.bin", b"a" * 100)
+        self.write("b.bin", b"b" * 3000)
+        self.ok("model", "push", self.path("a.bin"), "--name", "churn", "--metric", "auc=0.9", "--label", "team=x", "-q")
+        self.ok("model", "push", self.path("b.bin"), "--name", "churn", "--label", "team=y", "-q")
+        self.ok("model", "push", self.path("a.bin"), "--name", "fraud", "-q")
+        views = [("-o", "json"), ("-o", "name"), ("churn", "-o", "json"), ("-l", "team=y", "-o", "json"),
+                 ("-o", "wide", "--no-headers")]
+        local = [self.ok("model", "list", *v) for v in views]
+        self.ok("context", "add", "prod", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"),
+                "--token", self.token("viewer"), "-q", store=False)
+        remote = [self.ok("model", "list", *v, store=False) for v in views]
+        drop_age = lambda text: [line.rsplit(None, 1)[0] for line in text.splitlines()]
+        self.assertEqual(remote[:4], local[:4])
+        self.assertEqual(drop_age(remote[4]), drop_age(local[4]))
+        self.assertEqual(len(json.loads(remote[3])["items"]), 1)
+        # A command that cannot talk to a server yet refuses, instead of using the local store.
+        err = self.fails(2, "model", "push", self.path("a.bin"), "--name", "churn", store=False)
+        self.assertEqual(err, "mlops: error: this command does not work against a server yet (context 'prod', "
+                              f"{self.url}) [name the local store with --store, or switch with 'mlops context use local']\n")
+        self.assertEqual(self.ok("model", "list", "fraud", "-o", "name"), "model/fraud:1\n", "--store: the local store")
+        self.assertEqual(self.fails(3, "model", "list", "--context", "prd", store=False),
+                         "mlops: error: no context named 'prd' [see 'mlops context list'; 'local' is the local store]\n")
+        self.assertIn("no model named", self.fails(3, "model", "list", "nope", store=False))
+        # 'local': the default store (empty here), not the server's.
+        self.assertEqual(self.ok("model", "list", "--context", "local", "-o", "name", store=False), "")
+        self.assertEqual(self.ok("model", "list", "-o", "name", store=False, env={"MLOPS_CONTEXT": "local"}), "")
+        self.assertEqual(self.ok("context", "use", "local", store=False), "context/local in use\n")
+        self.assertEqual(self.ok("model", "list", "-o", "name", store=False), "")
+        self.assertEqual(self.ok("model", "list", "-o", "name", store=False, env={"MLOPS_CONTEXT": "prod"}), local[1])
+
     def test_plain_http_only_on_the_loopback_and_a_clean_stop(self):
         self.assertEqual(self.fails(2, "server", "run", "--listen", "0.0.0.0:0", "--insecure-http"),
                          "mlops: error: plain HTTP only on the loopback, not on '0.0.0.0' "

@@ -17,3 +17,11 @@ TEST_CASE("format_age picks the kubectl unit") {
   CHECK(format_age(5 * 86400000LL, 0) == "5d");
   CHECK(format_age(0, 1000) == "0s");
 }
+
+TEST_CASE("parse_rfc3339 reads back what format_rfc3339 writes, and nothing else") {
+  for (int64_t ms : {int64_t{0}, int64_t{1796123666152}, int64_t{951782400999}})
+    CHECK(mlops::util::parse_rfc3339(mlops::util::format_rfc3339(ms)) == ms);
+  CHECK_FALSE(mlops::util::parse_rfc3339("2026-12-01T11:14:26Z"));
+  CHECK_FALSE(mlops::util::parse_rfc3339("2026-12-01T11:14:26.152Zjunk"));
+  CHECK_FALSE(mlops::util::parse_rfc3339(""));
+}

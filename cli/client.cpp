@@ -1,0 +1,96 @@
+#include "cli/client.hpp"
+
+#include <cctype>
+#include <cstdio>
+
+#include "api/documents.hpp"
+#include "net/http.hpp"
+#include "util/error.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+class LocalClient : public Client {
+ public:
+  explicit LocalClient(store::Store& store) : store_(store) {}
+  std::vector<store::ModelVersion> list_models(const store::ListFilter& filter) override {
+    return store_.registry().list(filter);
+  }
+
+ private:
+  store::Store& store_;
+};
+
+std::string escape(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+class ServerClient : public Client {
+ public:
+  explicit ServerClient(Context context) : c_(std::move(context)) {}
+
+  std::vector<store::ModelVersion> list_models(const store::ListFilter& filter) override {
+    std::vector<std::string> query;
+    if (!filter.name.empty()) query.push_back("name=" + escape(filter.name));
+    for (const auto& [k, v] : filter.labels) {
+      std::string label = k;
+      label += '=';
+      label += v;
+      query.push_back("label=" + escape(label));
+    }
+    std::string path = "/api/v1/models";
+    for (size_t i = 0; i < query.size(); ++i) {
+      path += i ? '&' : '?';
+      path += query[i];
+    }
+    auto doc = get(path);
+    std::vector<store::ModelVersion> out;
+    for (const auto& item : doc.at("items")) out.push_back(api::model_version_from(item));
+    return out;
+  }
+
+ private:
+  // A 2xx body as JSON; a Status document becomes the error it describes, with the exit code a
+  // local command would have given.
+  nlohmann::json get(const std::string& path) {
+    net::HttpRequest r;
+    std::string base = c_.server;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    r.url = base + path;
+    r.ca_file = c_.ca;
+    r.cert_file = c_.cert;
+    r.key_file = c_.key;
+    if (!c_.token.empty()) r.headers.push_back("Authorization: Bearer " + c_.token);
+    auto answer = net::http_request(r);
+    auto body = nlohmann::json::parse(answer.body, nullptr, false);
+    if (answer.status >= 200 && answer.status < 300 && body.is_object()) return body;
+    util::Exit code = util::Exit::error;
+    if (answer.status == 400) code = util::Exit::usage;
+    if (answer.status == 404) code = util::Exit::not_found;
+    if (answer.status == 401 || answer.status == 403) code = util::Exit::permission;
+    std::string message = body.is_object() && body.contains("message") ? body["message"].get<std::string>()
+                                                                       : "HTTP " + std::to_string(answer.status);
+    throw util::Error(code, message + " (server " + c_.server + ", context " + c_.name + ")",
+                      body.is_object() ? body.value("hint", "") : "");
+  }
+
+  Context c_;
+};
+
+}  // namespace
+
+std::unique_ptr<Client> local_client(store::Store& store) { return std::make_unique<LocalClient>(store); }
+std::unique_ptr<Client> server_client(const Context& context) { return std::make_unique<ServerClient>(context); }
+
+}  // namespace mlops::cli

@@ -1,0 +1,25 @@
+// What commands ask of wherever the models are, with one implementation over the local store and
+// one over a server (a context, cli/config.hpp), so a command reads the same either way. Commands
+// move here one by one; until a command has, it refuses to run while a server context is in use
+// rather than act on the local store by surprise (see Env::store).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "cli/config.hpp"
+#include "store/registry.hpp"
+#include "store/store.hpp"
+
+namespace mlops::cli {
+
+class Client {
+ public:
+  virtual ~Client() = default;
+  virtual std::vector<store::ModelVersion> list_models(const store::ListFilter& filter) = 0;
+};
+
+std::unique_ptr<Client> local_client(store::Store& store);
+std::unique_ptr<Client> server_client(const Context& context);
+
+}  // namespace mlops::cli
