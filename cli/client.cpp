@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "api/documents.hpp"
+#include "store/model_ref.hpp"
 #include "net/http.hpp"
 #include "util/error.hpp"
 
@@ -16,6 +17,12 @@ class LocalClient : public Client {
   explicit LocalClient(store::Store& store) : store_(store) {}
   std::vector<store::ModelVersion> list_models(const store::ListFilter& filter) override {
     return store_.registry().list(filter);
+  }
+  std::pair<store::ModelVersion, store::Tree> show_model(const std::string& ref) override {
+    auto v = store_.registry().resolve(store::parse_model_ref(ref));
+    store::Tree tree;
+    if (v.type == "directory") tree = store_.read_tree(v.digest);
+    return {v, tree};
   }
 
  private:
@@ -58,6 +65,11 @@ class ServerClient : public Client {
     std::vector<store::ModelVersion> out;
     for (const auto& item : doc.at("items")) out.push_back(api::model_version_from(item));
     return out;
+  }
+
+  std::pair<store::ModelVersion, store::Tree> show_model(const std::string& ref) override {
+    auto doc = get("/api/v1/models/" + escape(ref));
+    return {api::model_version_from(doc), api::model_tree_from(doc.value("tree", nlohmann::json::array()))};
   }
 
  private:

@@ -10,6 +10,7 @@
 #include "cli/config.hpp"
 #include "store/registry.hpp"
 #include "store/store.hpp"
+#include "store/tree.hpp"
 
 namespace mlops::cli {
 
@@ -17,6 +18,8 @@ class Client {
  public:
   virtual ~Client() = default;
   virtual std::vector<store::ModelVersion> list_models(const store::ListFilter& filter) = 0;
+  // A version by reference, with its tree when it is a directory.
+  virtual std::pair<store::ModelVersion, store::Tree> show_model(const std::string& ref) = 0;
 };
 
 std::unique_ptr<Client> local_client(store::Store& store);

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "api/documents.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_common.hpp"
 #include "cli/output.hpp"
@@ -18,11 +19,8 @@ struct ShowOptions {
 };
 
 int run(const ShowOptions& o, Env& env) {
-  auto ref = store::parse_model_ref(o.ref);
-  auto& st = env.store();
-  store::ModelVersion v = st.registry().resolve(ref);
-  store::Tree tree;
-  if (v.type == "directory") tree = st.read_tree(v.digest);
+  store::parse_model_ref(o.ref);  // a malformed reference is a usage error here, for a server too
+  auto [v, tree] = env.client().show_model(o.ref);
 
   if (env.global.output == "name") {
     env.out << "model/" << version_id(v) << "\n";
@@ -30,17 +28,7 @@ int run(const ShowOptions& o, Env& env) {
   }
   if (structured_output(env)) {
     auto body = version_json(v);
-    if (v.type == "directory") {
-      nlohmann::json entries = nlohmann::json::array();
-      for (const auto& e : tree.entries) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", e.mode);
-        nlohmann::json item = {{"path", e.path}, {"type", e.is_dir ? "dir" : "file"}, {"mode", mode}};
-        if (!e.is_dir) item["digest"] = "sha256:" + e.digest, item["size"] = e.size;
-        entries.push_back(item);
-      }
-      body["tree"] = entries;
-    }
+    if (v.type == "directory") body["tree"] = api::model_tree(tree);
     print_document(env, document("ModelVersion", body));
     return 0;
   }

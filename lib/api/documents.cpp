@@ -32,6 +32,38 @@ nlohmann::json model_version(const store::ModelVersion& v) {
           {"createdBy", v.created_by}};
 }
 
+nlohmann::json model_tree(const store::Tree& tree) {
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto& e : tree.entries) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", e.mode);
+    nlohmann::json item = {{"path", e.path}, {"type", e.is_dir ? "dir" : "file"}, {"mode", mode}};
+    if (!e.is_dir) item["digest"] = "sha256:" + e.digest, item["size"] = e.size;
+    entries.push_back(item);
+  }
+  return entries;
+}
+
+store::Tree model_tree_from(const nlohmann::json& entries) {
+  try {
+    store::Tree tree;
+    for (const auto& item : entries) {
+      store::TreeEntry e;
+      e.path = item.at("path").get<std::string>();
+      e.is_dir = item.at("type").get<std::string>() == "dir";
+      e.mode = static_cast<uint32_t>(std::stoul(item.at("mode").get<std::string>(), nullptr, 8));
+      if (!e.is_dir) {
+        e.digest = item.at("digest").get<std::string>().substr(7);
+        e.size = item.at("size").get<uint64_t>();
+      }
+      tree.entries.push_back(e);
+    }
+    return tree;
+  } catch (const std::exception& e) {
+    throw util::Error(util::Exit::error, std::string("the server sent a tree this mlops cannot read: ") + e.what());
+  }
+}
+
 store::ModelVersion model_version_from(const nlohmann::json& j) {
   try {
     store::ModelVersion v;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/registry.hpp"
+#include "store/tree.hpp"
 
 namespace mlops::api {
 
@@ -15,6 +16,10 @@ nlohmann::json document(const std::string& kind, const nlohmann::json& body);
 
 // The body of a ModelVersion (without apiVersion and kind).
 nlohmann::json model_version(const store::ModelVersion& v);
+
+// A directory version's files and directories, as 'model show' and the server show them.
+nlohmann::json model_tree(const store::Tree& tree);
+store::Tree model_tree_from(const nlohmann::json& entries);
 
 // The inverse, for what a server sends; a usage error naming what is wrong when it is not one.
 store::ModelVersion model_version_from(const nlohmann::json& body);

@@ -180,7 +180,9 @@ struct Server::Impl {
     http->Get(R"(/api/v1/models/([^/]+))",
               guarded(Role::viewer, [](const httplib::Request& req, auto& res, auto&, store::Store& st) {
                 auto v = st.registry().resolve(store::parse_model_ref(req.matches[1]));
-                reply(res, api::document("ModelVersion", api::model_version(v)));
+                auto body = api::model_version(v);
+                if (v.type == "directory") body["tree"] = api::model_tree(st.read_tree(v.digest));
+                reply(res, api::document("ModelVersion", body));
               }));
     // Blobs by digest: HEAD to ask whether the server has one, GET (with Range) to fetch it.
     auto blob = [](const httplib::Request& req, httplib::Response& res, const Caller&, store::Store& st) {

@@ -402,16 +402,22 @@ class Server(harness.MlopsTest):
         err = self.fails(2, "context", "list", store=False)
         self.assertIn("config.yaml:3:5: unknown field 'sever'", err)
 
-    def test_model_list_reads_the_same_from_a_server_context_as_from_the_store(self):
+    def test_model_list_and_show_read_the_same_from_a_server_context_as_from_the_store(self):
         self.start()
         self.write("a.bin", b"a" * 100)
         self.write("b.bin", b"b" * 3000)
         self.ok("model", "push", self.path("a.bin"), "--name", "churn", "--metric", "auc=0.9", "--label", "team=x", "-q")
         self.ok("model", "push", self.path("b.bin"), "--name", "churn", "--label", "team=y", "-q")
         self.ok("model", "push", self.path("a.bin"), "--name", "fraud", "-q")
+        self.write("dir/weights.bin", b"w" * 5000)
+        self.write("dir/conf/params.json", b"{}", mode=0o600)
+        self.ok("model", "push", self.path("dir"), "--name", "deep", "-q")
+        self.ok("model", "alias", "set", "deep:1", "prod", "-q")
         views = [("-o", "json"), ("-o", "name"), ("churn", "-o", "json"), ("-l", "team=y", "-o", "json"),
                  ("-o", "wide", "--no-headers")]
         local = [self.ok("model", "list", *v) for v in views]
+        shows = [("churn:2",), ("deep@prod",), ("deep", "-o", "json"), ("churn", "-o", "yaml"), ("fraud", "-o", "name")]
+        local_shows = [self.ok("model", "show", *v) for v in shows]
         self.ok("context", "add", "prod", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"),
                 "--token", self.token("viewer"), "-q", store=False)
         remote = [self.ok("model", "list", *v, store=False) for v in views]
@@ -419,6 +425,11 @@ class Server(harness.MlopsTest):
         self.assertEqual(remote[:4], local[:4])
         self.assertEqual(drop_age(remote[4]), drop_age(local[4]))
         self.assertEqual(len(json.loads(remote[3])["items"]), 1)
+        self.assertEqual([self.ok("model", "show", *v, store=False) for v in shows], local_shows)
+        self.assertIn("Tree:\n", local_shows[1])
+        self.assertEqual(self.fails(3, "model", "show", "churn:9", store=False).split(" (server")[0],
+                         self.fails(3, "model", "show", "churn:9").rstrip("\n").split(" [")[0])
+        self.assertIn("invalid", self.fails(2, "model", "show", "churn:x", store=False))
         # A command that cannot talk to a server yet refuses, instead of using the local store.
         err = self.fails(2, "model", "push", self.path("a.bin"), "--name", "churn", store=False)
         self.assertEqual(err, "mlops: error: this command does not work against a server yet (context 'prod', "
