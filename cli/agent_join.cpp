@@ -4,6 +4,7 @@
 // (ca.crt from 'certs init'), so the token is only ever sent to the real server.
 #include <memory>
 
+#include "cli/client.hpp"
 #include "cli/commands.hpp"
 #include "cli/config.hpp"
 #include "cli/output.hpp"
@@ -28,13 +29,9 @@ int run(const JoinOptions& o, Env& env) {
   std::string ca = util::read_file(o.ca);  // a missing file fails here, before anything is sent
   net::inspect_certificate(ca);
   auto request = net::make_request(o.name);
-  net::HttpRequest http;
+  auto http = server_request(Context{o.name, o.server, o.ca, o.token, "", ""}, "/api/v1/agents/join");
   http.method = "POST";
-  std::string base = o.server;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  http.url = base + "/api/v1/agents/join";
-  http.ca_file = o.ca;
-  http.headers = {"Content-Type: application/json", "Authorization: Bearer " + o.token};
+  http.headers.push_back("Content-Type: application/json");
   http.body = nlohmann::json({{"name", o.name}, {"csr", request.cert_pem}}).dump();
   auto answer = net::http_request(http);
   auto body = nlohmann::json::parse(answer.body, nullptr, false);

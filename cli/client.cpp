@@ -5,7 +5,6 @@
 
 #include "api/documents.hpp"
 #include "store/model_ref.hpp"
-#include "net/http.hpp"
 #include "util/error.hpp"
 
 namespace mlops::cli {
@@ -76,15 +75,7 @@ class ServerClient : public Client {
   // A 2xx body as JSON; a Status document becomes the error it describes, with the exit code a
   // local command would have given.
   nlohmann::json get(const std::string& path) {
-    net::HttpRequest r;
-    std::string base = c_.server;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    r.url = base + path;
-    r.ca_file = c_.ca;
-    r.cert_file = c_.cert;
-    r.key_file = c_.key;
-    if (!c_.token.empty()) r.headers.push_back("Authorization: Bearer " + c_.token);
-    auto answer = net::http_request(r);
+    auto answer = net::http_request(server_request(c_, path));
     auto body = nlohmann::json::parse(answer.body, nullptr, false);
     if (answer.status >= 200 && answer.status < 300 && body.is_object()) return body;
     util::Exit code = util::Exit::error;
@@ -101,6 +92,18 @@ class ServerClient : public Client {
 };
 
 }  // namespace
+
+net::HttpRequest server_request(const Context& c, const std::string& path) {
+  net::HttpRequest r;
+  std::string base = c.server;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  r.url = base + path;
+  r.ca_file = c.ca;
+  r.cert_file = c.cert;
+  r.key_file = c.key;
+  if (!c.token.empty()) r.headers.push_back("Authorization: Bearer " + c.token);
+  return r;
+}
 
 std::unique_ptr<Client> local_client(store::Store& store) { return std::make_unique<LocalClient>(store); }
 std::unique_ptr<Client> server_client(const Context& context) { return std::make_unique<ServerClient>(context); }

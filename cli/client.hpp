@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/config.hpp"
+#include "net/http.hpp"
 #include "store/registry.hpp"
 #include "store/store.hpp"
 #include "store/tree.hpp"
@@ -21,6 +22,9 @@ class Client {
   // A version by reference, with its tree when it is a directory.
   virtual std::pair<store::ModelVersion, store::Tree> show_model(const std::string& ref) = 0;
 };
+
+// A request to `path` on the context's server, with its CA and credentials.
+net::HttpRequest server_request(const Context& context, const std::string& path);
 
 std::unique_ptr<Client> local_client(store::Store& store);
 std::unique_ptr<Client> server_client(const Context& context);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli/client.hpp"
 #include "cli/commands.hpp"
 #include "cli/config.hpp"
 #include "cli/output.hpp"
@@ -25,15 +26,8 @@ std::string absolute(const std::string& path) {
 
 // The server's answer to /api/v1/whoami with these credentials.
 nlohmann::json whoami(const Context& c) {
-  net::HttpRequest r;
-  std::string base = c.server;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  r.url = base + "/api/v1/whoami";
-  r.ca_file = c.ca;
-  r.cert_file = c.cert;
-  r.key_file = c.key;
+  auto r = server_request(c, "/api/v1/whoami");
   r.timeout_ms = 10000;
-  if (!c.token.empty()) r.headers.push_back("Authorization: Bearer " + c.token);
   auto answer = net::http_request(r);
   auto body = nlohmann::json::parse(answer.body, nullptr, false);
   if (answer.status != 200)
