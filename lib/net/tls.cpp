@@ -52,20 +52,23 @@ void check(int ok, const std::string& what) {
 
 Key new_key() { return Key(check(EVP_EC_gen("P-256"), "generate an EC P-256 key")); }
 
-std::string pem_of_key(EVP_PKEY* key) {
+// What a PEM writer puts into a memory BIO, as text.
+template <typename Write>
+std::string pem_text(Write write, const std::string& what) {
   Bio bio(check(BIO_new(BIO_s_mem()), "allocate"));
-  check(PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr), "write a private key");
+  check(write(bio.get()), "write " + what);
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<size_t>(n));
 }
 
+std::string pem_of_key(EVP_PKEY* key) {
+  return pem_text([&](BIO* b) { return PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr); },
+                  "a private key");
+}
+
 std::string pem_of_cert(X509* cert) {
-  Bio bio(check(BIO_new(BIO_s_mem()), "allocate"));
-  check(PEM_write_bio_X509(bio.get(), cert), "write a certificate");
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(n));
+  return pem_text([&](BIO* b) { return PEM_write_bio_X509(b, cert); }, "a certificate");
 }
 
 Bio read_bio(const std::string& pem) {
@@ -208,11 +211,7 @@ KeyPair make_request(const std::string& cn) {
         "set CN");
   check(X509_REQ_set_pubkey(req.get(), key.get()), "set the key");
   if (X509_REQ_sign(req.get(), key.get(), EVP_sha256()) <= 0) fail("sign the request");
-  Bio bio(check(BIO_new(BIO_s_mem()), "allocate"));
-  check(PEM_write_bio_X509_REQ(bio.get(), req.get()), "write the request");
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio.get(), &data);
-  return {std::string(data, static_cast<size_t>(n)), pem_of_key(key.get())};
+  return {pem_text([&](BIO* b) { return PEM_write_bio_X509_REQ(b, req.get()); }, "the request"), pem_of_key(key.get())};
 }
 
 std::string sign_request(const KeyPair& ca, const std::string& csr_pem, const std::string& cn, const std::string& kind,
