@@ -86,7 +86,7 @@ store::ModelVersion model_version_from(const nlohmann::json& j) {
     v.created_by = j.at("createdBy").get<std::string>();
     return v;
   } catch (const std::exception& e) {
-    throw util::Error(util::Exit::error, std::string("the server sent a model version this mlops cannot read: ") + e.what());
+    throw util::Error(util::Exit::error, std::string("not a model version this mlops can read: ") + e.what());
   }
 }
 

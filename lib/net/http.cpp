@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <memory>
 
 #include "util/error.hpp"
@@ -10,8 +11,32 @@ namespace mlops::net {
 
 namespace {
 
-size_t append(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
+struct Receiving {
+  CURL* curl;
+  const HttpRequest* request;
+  HttpResponse* response;
+};
+
+size_t receive(char* data, size_t size, size_t count, void* user) {
+  auto* r = static_cast<Receiving*>(user);
+  long status = 0;
+  curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (r->request->sink && status >= 200 && status < 300)
+    return r->request->sink(data, size * count) ? size * count : 0;
+  r->response->body.append(data, size * count);
+  return size * count;
+}
+
+size_t header_line(char* data, size_t size, size_t count, void* out) {
+  std::string line(data, size * count);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto begin = value.find_first_not_of(" \t"), end = value.find_last_not_of(" \t\r\n");
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] =
+        begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
+  }
   return size * count;
 }
 
@@ -33,10 +58,21 @@ std::optional<HttpResponse> perform(const HttpRequest& r, std::string& why) {
   char error[CURL_ERROR_SIZE] = "";
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);
+  Receiving receiving{c, &r, &out};
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, receive);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &receiving);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_line);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.headers);
+  if (r.max_send_rate > 0) curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(r.max_send_rate));
+  if (r.max_receive_rate > 0)
+    curl_easy_setopt(c, CURLOPT_MAX_RECV_SPEED_LARGE, static_cast<curl_off_t>(r.max_receive_rate));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r.timeout_ms);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r.timeout_ms);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r.timeout_ms > 0 ? r.timeout_ms : 10000L);
+  if (r.timeout_ms == 0) {
+    // A transfer may take as long as it needs, but not stall.
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+  }
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for timeouts
   curl_easy_setopt(c, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
   if (!r.proxy) curl_easy_setopt(c, CURLOPT_PROXY, "");
@@ -62,6 +98,11 @@ std::optional<HttpResponse> perform(const HttpRequest& r, std::string& why) {
 }
 
 }  // namespace
+
+std::string HttpResponse::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? "" : it->second;
+}
 
 HttpResponse http_request(const HttpRequest& request) {
   std::string why;

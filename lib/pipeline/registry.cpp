@@ -112,6 +112,37 @@ UploadResult upload_pipeline(store::Store& store, const std::string& dir, const 
   return result;
 }
 
+void import_pipeline(store::Store& store, const PipelineVersion& v) {
+  if (!store.blobs().has(v.digest)) store::throw_missing_blob(v.digest);
+  store::Catalog::Transaction tx(store.catalog());
+  auto db = store.catalog().handle();
+  Stmt(db, "INSERT OR IGNORE INTO pipelines(name, created_ms) VALUES(?, ?)").bind(1, v.name).bind(2, v.created_ms).run();
+  int64_t id = 0;
+  {
+    Stmt s(db, "SELECT id FROM pipelines WHERE name = ?");
+    s.bind(1, v.name).step();
+    id = s.integer(0);
+  }
+  {
+    Stmt s(db, "SELECT digest FROM pipeline_versions WHERE pipeline_id = ? AND version = ?");
+    s.bind(1, id).bind(2, v.version);
+    if (s.step()) {
+      if (s.text(0) != v.digest)
+        throw Error(Exit::integrity, "pipeline/" + v.name + ":" + std::to_string(v.version) +
+                                         " exists here with other content (sha256:" + s.text(0) + ")");
+      return;
+    }
+  }
+  Stmt(db, "UPDATE pipelines SET next_version = max(next_version, ? + 1) WHERE id = ?").bind(1, v.version).bind(2, id).run();
+  Stmt ins(db,
+           "INSERT INTO pipeline_versions(pipeline_id, version, digest, engine, files, size, summary, created_ms, "
+           "created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, id).bind(2, v.version).bind(3, v.digest).bind(4, v.engine).bind(5, static_cast<int64_t>(v.files));
+  ins.bind(6, static_cast<int64_t>(v.size)).bind(7, v.summary.dump()).bind(8, v.created_ms).bind(9, v.created_by);
+  ins.run();
+  tx.commit();
+}
+
 std::vector<PipelineVersion> list_pipelines(store::Store& store, const std::string& name) {
   std::string sql = std::string("SELECT ") + kColumns + " FROM pipeline_versions v JOIN pipelines p ON p.id = v.pipeline_id";
   if (!name.empty()) sql += " WHERE p.name = ?";

@@ -34,6 +34,10 @@ struct UploadResult {
 // Validates DIR/pipeline.yaml, packs DIR and records it.
 UploadResult upload_pipeline(store::Store& store, const std::string& dir, const std::string& actor, int64_t now_ms);
 
+// Records a version copied from another store under its own number; its bundle blob must be here.
+// Already here with the same digest: nothing to do.
+void import_pipeline(store::Store& store, const PipelineVersion& v);
+
 std::vector<PipelineVersion> list_pipelines(store::Store& store, const std::string& name);
 // NAME (latest), NAME:VERSION or sha256:HEX; aliases are for models only.
 PipelineVersion resolve_pipeline(store::Store& store, const store::ModelRef& ref);

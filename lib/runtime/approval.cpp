@@ -55,11 +55,6 @@ std::vector<Pending> held(store::Store& store) {
   return out;
 }
 
-void record_event(store::Store& store, const FlowEvent& e) {
-  Stmt s(store.catalog().handle(), "INSERT INTO flow_events(ion, node, model, kind, reason, at_ms) VALUES(?, ?, ?, ?, ?, ?)");
-  s.bind(1, e.ion).bind(2, e.node).bind(3, e.model).bind(4, e.kind).bind(5, e.reason).bind(6, e.at_ms).run();
-}
-
 }  // namespace
 
 std::vector<Pending> pending_approvals(store::Store& store, int64_t now_ms) {
@@ -89,7 +84,7 @@ std::vector<FlowEvent> decide(store::Store& store, const Decision& d) {
     outcome.kind = "failed";
     outcome.reason = "approval expired";
     store::Catalog::Transaction tx(store.catalog());
-    record_event(store, outcome);
+    record_flow(store, outcome);
     tx.commit();
     throw Error(Exit::error, "the approval of model '" + model + "' at " + p.ion + "/" + p.node + " has expired");
   }
@@ -120,7 +115,7 @@ std::vector<FlowEvent> decide(store::Store& store, const Decision& d) {
     }
   }
   if (!outcome.kind.empty()) {
-    record_event(store, outcome);
+    record_flow(store, outcome);
     events.push_back(outcome);
   }
   tx.commit();

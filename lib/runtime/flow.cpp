@@ -78,11 +78,7 @@ std::vector<FlowEvent> propagate(store::Store& store, const ion::IonManifest& io
     }
   }
   store::Catalog::Transaction tx(store.catalog());
-  for (const auto& ev : events) {
-    Stmt s(store.catalog().handle(),
-           "INSERT INTO flow_events(ion, node, model, kind, reason, at_ms) VALUES(?, ?, ?, ?, ?, ?)");
-    s.bind(1, ev.ion).bind(2, ev.node).bind(3, ev.model).bind(4, ev.kind).bind(5, ev.reason).bind(6, ev.at_ms).run();
-  }
+  for (const auto& ev : events) record_flow(store, ev);
   tx.commit();
   return events;
 }
@@ -119,10 +115,14 @@ FlowEvent rollback(store::Store& store, const ion::IonManifest& ion, const std::
     throw util::Error(util::Exit::error, "model '" + target + "' is already deployed to '" + ion.name + "/" + node + "'");
   FlowEvent ev{ion.name, node, target, "delivered",
                "rollback by " + actor + " (was " + (current.empty() ? "none" : current) + ")", now_ms};
+  record_flow(store, ev);
+  return ev;
+}
+
+void record_flow(store::Store& store, const FlowEvent& ev) {
   Stmt s(store.catalog().handle(),
          "INSERT INTO flow_events(ion, node, model, kind, reason, at_ms) VALUES(?, ?, ?, ?, ?, ?)");
   s.bind(1, ev.ion).bind(2, ev.node).bind(3, ev.model).bind(4, ev.kind).bind(5, ev.reason).bind(6, ev.at_ms).run();
-  return ev;
 }
 
 std::string describe(const FlowEvent& e) {

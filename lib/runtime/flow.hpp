@@ -34,6 +34,10 @@ std::string delivered_model(store::Store& store, const std::string& ion, const s
 FlowEvent rollback(store::Store& store, const ion::IonManifest& ion, const std::string& node, const std::string& to,
                    const std::string& actor, int64_t now_ms);
 
+// Records a decision or delivery made elsewhere (an agent recording what its server delivered):
+// a delivery starts the node's 'on: model' runs like one made here.
+void record_flow(store::Store& store, const FlowEvent& ev);
+
 // "gate quality passed model/x:1 (metric inertia 558 < 2000)"
 std::string describe(const FlowEvent& e);
 

@@ -1,5 +1,7 @@
 #include "server/server.hpp"
 
+#include "server/internal.hpp"
+
 #include <httplib.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -30,14 +32,6 @@ using util::Exit;
 
 namespace {
 
-// Who is asking: a certificate holder (agents, and the admin certificate) or a token's bearer.
-struct Caller {
-  std::string name;
-  auth::Role role = auth::Role::viewer;
-  std::string via;  // "certificate" or "token"
-  bool agent = false;
-};
-
 const char* reason_of(int status) {
   switch (status) {
     case 400: return "BadRequest";
@@ -50,18 +44,30 @@ const char* reason_of(int status) {
   }
 }
 
-// Errors in the shape kubectl users know: a Status document with the HTTP code and a message.
-void reply_error(httplib::Response& res, int status, const std::string& message, const std::string& hint = "") {
+}  // namespace
+
+void reply_error(httplib::Response& res, int status, const std::string& message, const std::string& hint) {
   json body = {{"code", status}, {"reason", reason_of(status)}, {"message", message}};
   if (!hint.empty()) body["hint"] = hint;
   res.status = status;
   res.set_content(api::document("Status", body).dump() + "\n", "application/json");
 }
 
-void reply(httplib::Response& res, const json& doc, int status = 200) {
+void reply(httplib::Response& res, const json& doc, int status) {
   res.status = status;
   res.set_content(doc.dump() + "\n", "application/json");
 }
+
+std::optional<json> json_body(const httplib::Request& req, httplib::Response& res) {
+  json body = json::parse(req.body, nullptr, false);
+  if (!body.is_object()) {
+    reply_error(res, 400, "expected a JSON object as the request body");
+    return std::nullopt;
+  }
+  return body;
+}
+
+namespace {
 
 int status_of(Exit code) {
   switch (code) {
@@ -83,12 +89,10 @@ std::optional<Caller> certificate_caller(const httplib::Request& req) {
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
   auto info = net::inspect_certificate(std::string(data, static_cast<size_t>(n)));
-  if (info.subject_ou == "admin") return Caller{info.subject_cn, auth::Role::admin, "certificate", false};
-  if (info.subject_ou == "agent") return Caller{info.subject_cn, auth::Role::operator_, "certificate", true};
+  if (info.subject_ou == "admin") return Caller{info.subject_cn, auth::Role::admin, "certificate", false, info.sha256};
+  if (info.subject_ou == "agent") return Caller{info.subject_cn, auth::Role::operator_, "certificate", true, info.sha256};
   return std::nullopt;
 }
-
-constexpr int kAgentCertificateDays = 397;
 
 bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
@@ -110,150 +114,74 @@ std::pair<std::string, int> parse_listen(const std::string& text) {
   return {host, p};
 }
 
-struct Server::Impl {
-  ServerOptions o;
-  std::unique_ptr<httplib::Server> http;
-  std::mutex store_mutex;  // one store, one catalog connection: requests take turns at it
-  std::mutex run_mutex;    // binding and stopping
-  bool stopped = false, bound = false;
-  std::atomic<bool> finished{false};
-  std::unique_ptr<store::Store> store;
-  util::SystemClock clock;
-
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Caller&, store::Store&)>;
-
-  // A route that needs at least `need`; the handler runs with the store locked.
-  httplib::Server::Handler guarded(auth::Role need, Handler handler) {
-    return [this, need, handler](const httplib::Request& req, httplib::Response& res) {
-      try {
-        std::optional<Caller> caller = certificate_caller(req);
-        std::lock_guard<std::mutex> lock(store_mutex);
+httplib::Server::Handler Server::Impl::guarded(auth::Role need, Handler handler) {
+  return [this, need, handler](const httplib::Request& req, httplib::Response& res) {
+    try {
+      std::optional<Caller> caller = certificate_caller(req);
+      std::lock_guard<std::mutex> lock(store_mutex);
+      if (!caller) {
+        std::string header = req.get_header_value("Authorization");
+        if (header.rfind("Bearer ", 0) == 0) {
+          auto token = auth::authenticate(store->catalog(), header.substr(7), clock.now_ms());
+          if (token) caller = Caller{token->name, token->role, "token", false};
+        }
         if (!caller) {
-          std::string header = req.get_header_value("Authorization");
-          if (header.rfind("Bearer ", 0) == 0) {
-            auto token = auth::authenticate(store->catalog(), header.substr(7), clock.now_ms());
-            if (token) caller = Caller{token->name, token->role, "token", false};
-          }
-          if (!caller) {
-            res.set_header("WWW-Authenticate", "Bearer realm=\"mlops\"");
-            return reply_error(res, 401,
-                               header.empty() ? "no credentials: send a bearer token or a client certificate"
-                                              : "the bearer token is not valid (unknown, expired or revoked)",
-                               "make one with 'mlops token create --role ROLE'");
-          }
+          res.set_header("WWW-Authenticate", "Bearer realm=\"mlops\"");
+          return reply_error(res, 401,
+                             header.empty() ? "no credentials: send a bearer token or a client certificate"
+                                            : "the bearer token is not valid (unknown, expired or revoked)",
+                             "make one with 'mlops token create --role ROLE'");
         }
-        if (!auth::allows(caller->role, need))
-          return reply_error(res, 403,
-                             caller->via + " '" + caller->name + "' has role " + auth::role_name(caller->role) +
-                                 "; this needs " + auth::role_name(need));
-        handler(req, res, *caller, *store);
-      } catch (const Error& e) {
-        reply_error(res, status_of(e.code()), e.what(), e.hint());
-      } catch (const std::exception& e) {
-        reply_error(res, 500, e.what());
       }
-    };
-  }
+      if (caller->agent) {
+        // The CA vouches for the certificate; the catalog says whether it is still this agent's.
+        store::Stmt s(store->catalog().handle(), "SELECT certificate_sha256, revoked_ms FROM agents WHERE name = ?");
+        s.bind(1, caller->name);
+        bool known = s.step() && s.text(0) == caller->certificate_sha256;
+        if (!known || !s.is_null(1))
+          return reply_error(res, 401,
+                             "the certificate of agent '" + caller->name + "' is " + (known ? "revoked" : "not one this server issued"),
+                             "join again with 'mlops agent join'");
+      }
+      if (!auth::allows(caller->role, need))
+        return reply_error(res, 403,
+                           caller->via + " '" + caller->name + "' has role " + auth::role_name(caller->role) +
+                               "; this needs " + auth::role_name(need));
+      handler(req, res, *caller, *store);
+    } catch (const Error& e) {
+      reply_error(res, status_of(e.code()), e.what(), e.hint());
+    } catch (const std::exception& e) {
+      reply_error(res, 500, e.what());
+    }
+  };
+}
 
-  void routes() {
-    using auth::Role;
-    http->Get("/api/v1/version", guarded(Role::viewer, [this](auto&, auto& res, auto&, auto&) {
-      reply(res, api::document("Version", {{"version", o.version}, {"apiVersions", {"mlops/v1"}}}));
-    }));
-    http->Get("/api/v1/whoami", guarded(Role::viewer, [](auto&, auto& res, const Caller& c, auto&) {
-      reply(res, api::document("Identity", {{"name", c.name}, {"role", auth::role_name(c.role)}, {"via", c.via},
-                                            {"agent", c.agent}}));
-    }));
-    http->Get("/api/v1/models", guarded(Role::viewer, [](const httplib::Request& req, auto& res, auto&, store::Store& st) {
-      store::ListFilter filter;
-      filter.name = req.get_param_value("name");
-      for (size_t i = 0; i < req.get_param_value_count("label"); ++i) {
-        std::string kv = req.get_param_value("label", i);
-        auto eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0) return reply_error(res, 400, "invalid label '" + kv + "': expected KEY=VALUE");
-        filter.labels.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-      }
-      json items = json::array();
-      for (const auto& v : st.registry().list(filter)) items.push_back(api::model_version(v));
-      reply(res, api::document("ModelVersionList", {{"items", items}}));
-    }));
-    http->Get(R"(/api/v1/models/([^/]+))",
-              guarded(Role::viewer, [](const httplib::Request& req, auto& res, auto&, store::Store& st) {
-                auto v = st.registry().resolve(store::parse_model_ref(req.matches[1]));
-                auto body = api::model_version(v);
-                if (v.type == "directory") body["tree"] = api::model_tree(st.read_tree(v.digest));
-                reply(res, api::document("ModelVersion", body));
-              }));
-    // Blobs by digest: HEAD to ask whether the server has one, GET (with Range) to fetch it.
-    auto blob = [](const httplib::Request& req, httplib::Response& res, const Caller&, store::Store& st) {
-      std::string hex = req.matches[1];
-      if (!util::is_sha256_hex(hex)) return reply_error(res, 400, "invalid digest 'sha256:" + hex + "'");
-      if (!st.blobs().has(hex)) return reply_error(res, 404, "no blob sha256:" + hex);
-      std::string path = st.blobs().path_of(hex);
-      struct stat info {};
-      if (::stat(path.c_str(), &info) != 0) return reply_error(res, 404, "no blob sha256:" + hex);
-      res.set_header("Digest", "sha-256=" + hex);
-      res.set_header("ETag", "\"sha256:" + hex + "\"");
-      auto size = static_cast<size_t>(info.st_size);
-      // Streamed from the file; httplib answers Range requests through the same provider.
-      res.set_content_provider(size, "application/octet-stream", [path](size_t offset, size_t length, httplib::DataSink& sink) {
-        util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-        if (fd.get() < 0) return false;
-        std::string buf(std::min<size_t>(length, 1 << 20), '\0');
-        while (length > 0) {
-          ssize_t n = ::pread(fd.get(), buf.data(), std::min(length, buf.size()), static_cast<off_t>(offset));
-          if (n <= 0) return false;
-          if (!sink.write(buf.data(), static_cast<size_t>(n))) return false;
-          offset += static_cast<size_t>(n);
-          length -= static_cast<size_t>(n);
-        }
-        return true;
-      });
-    };
-    http->Get(R"(/api/v1/blobs/sha256:([0-9a-zA-Z]+))", guarded(Role::viewer, blob));
-    // An agent joins: it sends a certificate request for a key it keeps, an operator's token says it
-    // may, and it gets a client certificate named as it asked (a name not taken) under the CA.
-    http->Post("/api/v1/agents/join", guarded(Role::operator_, [this](const httplib::Request& req, auto& res,
-                                                                       const Caller& c, store::Store& st) {
-      json body = json::parse(req.body, nullptr, false);
-      if (!body.is_object() || !body.contains("name") || !body["name"].is_string() || !body.contains("csr") ||
-          !body["csr"].is_string())
-        return reply_error(res, 400, "expected a JSON object with string fields name and csr");
-      std::string name = body["name"];
-      if (name.empty() || name.size() > 63 || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") != std::string::npos)
-        return reply_error(res, 400, "invalid agent name '" + name + "'",
-                           "lower-case letters, digits, '-' and '.', at most 63 characters");
-      {
-        store::Stmt s(st.catalog().handle(), "SELECT 1 FROM agents WHERE name = ?");
-        s.bind(1, name);
-        if (s.step())
-          return reply_error(res, 409, "an agent named '" + name + "' has joined already", "join under another name");
-      }
-      net::KeyPair ca{util::read_file(o.tls_dir + "/ca.crt"), util::read_file(o.tls_dir + "/ca.key")};
-      std::string cert = net::sign_request(ca, body["csr"], name, "agent", kAgentCertificateDays);
-      auto info = net::inspect_certificate(cert);
-      store::Stmt s(st.catalog().handle(),
-                    "INSERT INTO agents(name, certificate_sha256, not_after_ms, joined_by, joined_ms) VALUES(?, ?, ?, ?, ?)");
-      s.bind(1, name).bind(2, info.sha256).bind(3, info.not_after_ms).bind(4, c.name).bind(5, clock.now_ms()).run();
-      reply(res, api::document("AgentCredentials", {{"name", name}, {"certificate", cert}, {"ca", ca.cert_pem},
-                                                    {"notAfter", util::format_rfc3339(info.not_after_ms)}}),
-            201);
-    }));
-    // Tokens, for admins: whoever holds one can make more, with any role.
-    http->Post("/api/v1/tokens", guarded(Role::admin, [this](const httplib::Request& req, auto& res, const Caller& c,
-                                                             store::Store& st) {
-      json body = json::parse(req.body, nullptr, false);
-      if (!body.is_object() || !body.contains("name") || !body["name"].is_string() || !body.contains("role") ||
-          !body["role"].is_string())
-        return reply_error(res, 400, "expected a JSON object with string fields name and role");
-      auto issued = auth::create_token(st.catalog(), body["name"], auth::parse_role(body["role"]), 0, c.name,
-                                       clock.now_ms());
-      reply(res, api::document("Token", {{"name", issued.token.name}, {"role", auth::role_name(issued.token.role)},
-                                         {"token", issued.secret}}),
-            201);
-    }));
-  }
-};
+void Server::Impl::routes() {
+  using auth::Role;
+  http->Get("/api/v1/version", guarded(Role::viewer, [this](auto&, auto& res, auto&, auto&) {
+    reply(res, api::document("Version", {{"version", o.version}, {"apiVersions", {"mlops/v1"}}}));
+  }));
+  http->Get("/api/v1/whoami", guarded(Role::viewer, [](auto&, auto& res, const Caller& c, auto&) {
+    reply(res, api::document("Identity", {{"name", c.name}, {"role", auth::role_name(c.role)}, {"via", c.via},
+                                          {"agent", c.agent}}));
+  }));
+  // Tokens, for admins: whoever holds one can make more, with any role.
+  http->Post("/api/v1/tokens", guarded(Role::admin, [this](const httplib::Request& req, auto& res, const Caller& c,
+                                                           store::Store& st) {
+    json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("name") || !body["name"].is_string() || !body.contains("role") ||
+        !body["role"].is_string())
+      return reply_error(res, 400, "expected a JSON object with string fields name and role");
+    auto issued = auth::create_token(st.catalog(), body["name"], auth::parse_role(body["role"]), 0, c.name,
+                                     clock.now_ms());
+    reply(res, api::document("Token", {{"name", issued.token.name}, {"role", auth::role_name(issued.token.role)},
+                                       {"token", issued.secret}}),
+          201);
+  }));
+  model_routes();
+  agent_routes();
+  approval_routes();
+}
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->o = std::move(options);

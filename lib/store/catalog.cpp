@@ -64,6 +64,12 @@ Stmt& Stmt::bind_null(int index) {
   return *this;
 }
 
+Stmt& Stmt::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  return *this;
+}
+
 bool Stmt::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -347,6 +353,16 @@ CREATE TABLE agents(
   joined_by TEXT NOT NULL,
   joined_ms INTEGER NOT NULL,
   last_seen_ms INTEGER);
+)sql",
+    // 11: what a running agent says of itself, whether it may still connect, and how far its spool
+    // has been taken in (the highest sequence number applied, so a resend is applied once).
+    R"sql(
+ALTER TABLE agents ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE agents ADD COLUMN engines TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE agents ADD COLUMN version TEXT NOT NULL DEFAULT '';
+ALTER TABLE agents ADD COLUMN acked_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN spool TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE agents ADD COLUMN revoked_ms INTEGER;
 )sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");

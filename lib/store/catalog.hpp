@@ -26,6 +26,8 @@ class Stmt {
   Stmt& bind_real(int index, double value);
   Stmt& bind_null(int index);
   bool step();  // true while a row is available
+  // Ready to run again with new bindings (one statement for a batch of rows).
+  Stmt& reset();
   void run() {
     while (step()) {
     }
@@ -42,7 +44,7 @@ class Stmt {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 10;
+  static constexpr int kSchemaVersion = 11;
 
   // Opens the catalog at `path`. With create=false a missing file is a not-found error. A catalog
   // from a newer mlops is refused before anything is written.

@@ -73,6 +73,16 @@ void Registry::record(const ModelEvent& e) {
 }
 
 ModelVersion Registry::add_version(ModelVersion v) {
+  v.version = 0;
+  return insert_version(std::move(v));
+}
+
+ModelVersion Registry::import_version(ModelVersion v) {
+  if (v.version <= 0) throw util::Error(util::Exit::usage, "cannot import model '" + v.name + "' without a version");
+  return insert_version(std::move(v));
+}
+
+ModelVersion Registry::insert_version(ModelVersion v) {
   Catalog::Transaction tx(catalog_);
   {
     Stmt s(catalog_.handle(), "INSERT OR IGNORE INTO models(name, created_ms) VALUES(?, ?)");
@@ -83,9 +93,28 @@ ModelVersion Registry::add_version(ModelVersion v) {
     Stmt s(catalog_.handle(), "SELECT id, next_version FROM models WHERE name = ?");
     s.bind(1, v.name).step();
     id = s.integer(0);
-    v.version = s.integer(1);
+    if (v.version == 0) v.version = s.integer(1);
   }
-  Stmt(catalog_.handle(), "UPDATE models SET next_version = next_version + 1 WHERE id = ?").bind(1, id).run();
+  {
+    // An import of a version already here is done when it is the same content, refused otherwise.
+    Stmt s(catalog_.handle(), "SELECT digest FROM versions WHERE model_id = ? AND version = ?");
+    s.bind(1, id).bind(2, v.version);
+    if (s.step()) {
+      if (s.text(0) != v.digest)
+        throw util::Error(util::Exit::integrity, "model/" + v.name + ":" + std::to_string(v.version) +
+                                                     " exists here with other content (sha256:" + s.text(0) + ")");
+      ModelRef ref;
+      ref.kind = ModelRef::Kind::version;
+      ref.name = v.name;
+      ref.version = v.version;
+      ref.text = v.name + ":" + std::to_string(v.version);
+      return resolve(ref);
+    }
+  }
+  Stmt(catalog_.handle(), "UPDATE models SET next_version = max(next_version, ? + 1) WHERE id = ?")
+      .bind(1, v.version)
+      .bind(2, id)
+      .run();
   Stmt s(catalog_.handle(),
          "INSERT INTO versions(model_id, version, digest, type, size, files, mode, source, metrics, params, "
          "labels, created_ms, created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");

@@ -60,6 +60,9 @@ class Registry {
 
   // Adds the next version of `v.name` (created if new) and returns it complete.
   ModelVersion add_version(ModelVersion v);
+  // Adds `v` under its own version number (a copy from another store, whose numbering it keeps);
+  // already here with the same digest, it is returned as it is.
+  ModelVersion import_version(ModelVersion v);
   std::vector<ModelVersion> list(const ListFilter& filter);
   // The version a reference names; NAME means its latest version. Unknown names get a did-you-mean.
   ModelVersion resolve(const ModelRef& ref);
@@ -76,6 +79,7 @@ class Registry {
   int64_t model_id(const std::string& name);  // throws not found
   [[noreturn]] void throw_unknown_model(const std::string& name);
   void record(const ModelEvent& event);
+  ModelVersion insert_version(ModelVersion v);  // version 0: the next one
   Catalog& catalog_;
 };
 

@@ -1,0 +1,162 @@
+// Taking in an agent's spool. Items are applied in sequence order and the highest sequence number
+// applied is kept with the agent, in the same transaction as the stat points and events it covers:
+// a batch sent again after a lost answer is acknowledged without being applied twice. A run record
+// that carries a model is applied on its own, and idempotently (the version is found by its run),
+// because recording a version and passing it along the ION's edges commit by themselves.
+#include "api/documents.hpp"
+#include "api/spool.hpp"
+#include "ion/registry.hpp"
+#include "runtime/flow.hpp"
+#include "server/internal.hpp"
+#include "util/error.hpp"
+
+namespace mlops::server {
+
+using nlohmann::json;
+using store::Stmt;
+
+namespace {
+
+bool is_point(const std::string& kind) { return kind == "stat" || kind == "event" || kind == "overflow"; }
+
+// One stat point, event or overflow notice; false when it is malformed (skipped, and counted).
+bool insert_point(Stmt& stat, Stmt& event, const json& item, const std::string& agent) {
+  const std::string kind = item.value("kind", "");
+  if (kind == "stat") {
+    const json& p = item.value("stat", json());
+    if (!p.is_array() || p.size() != 9 || !p[6].is_number() || !p[8].is_number_integer()) return false;
+    for (int i : {0, 1, 2, 3, 4, 7})
+      if (!p[i].is_string()) return false;
+    stat.reset();
+    for (int i : {0, 1, 2, 3, 4}) stat.bind(i + 1, p[i].get<std::string>());
+    p[5].is_number_integer() ? stat.bind(6, p[5].get<int64_t>()) : stat.bind_null(6);
+    stat.bind_real(7, p[6].get<double>()).bind(8, p[7].get<std::string>()).bind(9, p[8].get<int64_t>()).run();
+    return true;
+  }
+  event.reset();
+  if (kind == "overflow") {
+    int64_t dropped = item.value("dropped", int64_t{0});
+    event.bind(1, "").bind(2, "").bind(3, "").bind(4, "alert").bind(5, "warning").bind(6, "spool-overflow");
+    event.bind(7, "agent " + agent + " dropped " + std::to_string(dropped) + " stat points: its spool was full (overflow: " +
+                      item.value("policy", "") + ")");
+    event.bind(8, item.value("atMs", int64_t{0})).run();
+    return true;
+  }
+  const json& e = item.value("event", json());
+  if (!e.is_array() || e.size() != 8 || !e[7].is_number_integer()) return false;
+  for (int i = 0; i < 7; ++i)
+    if (!e[i].is_string()) return false;
+  if (e[3] != "event" && e[3] != "alert") return false;
+  for (int i = 0; i < 7; ++i) event.bind(i + 1, e[i].get<std::string>());
+  event.bind(8, e[7].get<int64_t>()).run();
+  return true;
+}
+
+}  // namespace
+
+void Server::Impl::ingest(const httplib::Request& req, httplib::Response& res, store::Store& st) {
+  std::string agent = req.matches[1];
+  auto body = json_body(req, res);
+  if (!body) return;
+  if (!body->contains("items") || !(*body)["items"].is_array()) return reply_error(res, 400, "expected items, an array");
+  const json& items = (*body)["items"];
+  auto* db = st.catalog().handle();
+  int64_t acked = 0;
+  {
+    Stmt s(db, "SELECT acked_seq FROM agents WHERE name = ?");
+    s.bind(1, agent);
+    if (s.step()) acked = s.integer(0);
+  }
+  auto seq_of = [](const json& item) { return item.is_object() ? item.value("seq", int64_t{0}) : int64_t{0}; };
+  int64_t applied = 0, skipped = 0, rejected = 0;
+  size_t i = 0;
+  while (i < items.size()) {
+    const json& item = items[i];
+    int64_t seq = seq_of(item);
+    if (seq <= acked) {
+      ++skipped, ++i;
+      continue;
+    }
+    std::string kind = item.value("kind", "");
+    if (is_point(kind)) {
+      store::Catalog::Transaction tx(st.catalog());
+      Stmt stat(db, "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      Stmt event(db, "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+      for (; i < items.size() && is_point(items[i].value("kind", "")); ++i) {
+        int64_t s = seq_of(items[i]);
+        if (s <= acked) {
+          ++skipped;
+          continue;
+        }
+        insert_point(stat, event, items[i], agent) ? ++applied : ++rejected;
+        acked = s;
+      }
+      Stmt(db, "UPDATE agents SET acked_seq = ? WHERE name = ?").bind(1, acked).bind(2, agent).run();
+      tx.commit();
+      continue;
+    }
+    if (kind == "run") {
+      auto missing = apply_run(st, agent, item);
+      if (!missing.empty()) {
+        return reply_missing(res, "upload the run's model blobs first", missing, acked);
+      }
+      ++applied;
+    } else {
+      ++rejected;
+    }
+    acked = seq;
+    Stmt(db, "UPDATE agents SET acked_seq = ? WHERE name = ?").bind(1, acked).bind(2, agent).run();
+    ++i;
+  }
+  reply(res, api::document("SpoolAck", {{"acked", acked}, {"applied", applied}, {"skipped", skipped}, {"rejected", rejected}}));
+}
+
+std::vector<std::string> Server::Impl::apply_run(store::Store& st, const std::string& agent, const json& item) {
+  runtime::RunRecord r;
+  try {
+    r = api::run_record_from(item.value("run", json()));
+  } catch (const util::Error&) {
+    return {};  // malformed: acknowledged and dropped, like a malformed stat point
+  }
+  bool added = false;
+  if (item.contains("model") && item["model"].is_object()) {
+    auto v = api::model_version_from(item["model"]);
+    std::optional<store::ModelVersion> have;
+    try {
+      auto found = st.registry().list({v.name, {{"run", r.id}}});
+      if (!found.empty()) have = found.front();
+    } catch (const util::Error&) {
+      // a model this server has not seen yet
+    }
+    if (!have) {
+      auto missing = missing_blobs(st, v);
+      if (!missing.empty()) return missing;
+      v.labels["agent"] = agent;
+      v.created_by = r.actor;
+      have = st.registry().add_version(v);
+      added = true;
+    }
+    r.model = have->name + ":" + std::to_string(have->version);
+  }
+  bool exists = false;
+  {
+    Stmt s(st.catalog().handle(), "SELECT 1 FROM runs WHERE id = ?");
+    s.bind(1, r.id);
+    exists = s.step();
+  }
+  runtime::save_run(st, r, !exists);
+  // The runner is on the agent: no process of this machine answers for it.
+  Stmt(st.catalog().handle(), "UPDATE runs SET runner_pid = 0 WHERE id = ?").bind(1, r.id).run();
+  if (added) {
+    try {
+      auto m = ion::load_revision(ion::current_revision(st, r.ion));
+      runtime::propagate(st, m, r.node, r.model, clock.now_ms());
+    } catch (const util::Error& e) {
+      if (o.log) o.log("run/" + r.id + ": model/" + r.model + " not passed on: " + e.what());
+    }
+    generation++;
+  }
+  return {};
+}
+
+}  // namespace mlops::server
