@@ -1,4 +1,5 @@
-// mlops agent run --local: the local agent in the foreground. It runs the pipeline nodes placed on it
+// mlops agent run --config FILE: a remote agent (agent/remote.hpp) in the foreground, answering to
+// the server its config names. mlops agent run --local: the local agent in the foreground. It runs the pipeline nodes placed on it
 // (no placement, its --name, or selectors its --label values match) on their schedules and
 // triggers, keeps services up, and prints one line per thing that happens. SIGINT or SIGTERM stops
 // it (and SIGHUP): running batch runs are cancelled (or, with --on-stop finish, allowed to end); a second signal
@@ -9,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include "agent/remote.hpp"
 #include "cli/commands.hpp"
 #include "ion/registry.hpp"
 #include "runtime/agent.hpp"
@@ -21,38 +23,16 @@ namespace {
 
 struct AgentOptions {
   bool local = false;
+  std::string config;
   std::string name = "local";
   std::vector<std::string> labels, ions;
   std::string on_stop = "cancel";
 };
 
-int run(const AgentOptions& o, Env& env) {
-  if (!o.local)
-    throw util::Error(util::Exit::usage, "'agent run' needs --local", "remote agents come with 'mlops server'");
-  if (o.on_stop != "cancel" && o.on_stop != "finish")
-    throw util::Error(util::Exit::usage, "invalid --on-stop '" + o.on_stop + "': use cancel or finish");
-  runtime::AgentOptions opts;
-  opts.identity.name = o.name;
-  for (const auto& l : o.labels) {
-    auto eq = l.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw util::Error(util::Exit::usage, "invalid --label '" + l + "': use KEY=VALUE");
-    opts.identity.labels[l.substr(0, eq)] = l.substr(eq + 1);
-  }
-  opts.ions = o.ions;
-  auto& st = env.store();
-  for (const auto& name : o.ions) ion::current_revision(st, name);  // unknown IONs fail now, with did-you-mean
-  opts.cancel_on_stop = o.on_stop == "cancel";
-  opts.actor = env.actor();
-  opts.base_env = runtime::caller_environment();
-  runtime::Agent agent(env.store_root(), opts, env.clock, [&](const std::string& line) {
-    if (env.global.quiet) return;
-    env.out << line << "\n";
-    env.out.flush();
-  });
-
-  // Signals are taken by one thread with sigwait, before any other thread exists, so none of the
-  // run threads is interrupted; the children get an empty mask of their own (engine/process).
+// Signals are taken by one thread with sigwait, before any other thread exists, so none of the
+// run threads is interrupted; the children get an empty mask of their own (engine/process).
+template <typename Agent>
+void run_until_signalled(Agent& agent) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
@@ -77,6 +57,40 @@ int run(const AgentOptions& o, Env& env) {
   }
   pthread_kill(signals.native_handle(), SIGUSR2);
   signals.join();
+}
+
+int run(const AgentOptions& o, Env& env) {
+  if (o.local == !o.config.empty())
+    throw util::Error(util::Exit::usage, "'agent run' needs one of --local and --config FILE",
+                      "--config runs an agent of a server (see 'mlops agent join'), --local one of this machine's store");
+  if (o.on_stop != "cancel" && o.on_stop != "finish")
+    throw util::Error(util::Exit::usage, "invalid --on-stop '" + o.on_stop + "': use cancel or finish");
+  auto say = [&](const std::string& line) {
+    if (env.global.quiet) return;
+    env.out << line << "\n";
+    env.out.flush();
+  };
+  if (!o.config.empty()) {
+    agent::RemoteAgent remote(agent::load_agent_config(o.config), env.clock, say);
+    run_until_signalled(remote);
+    return 0;
+  }
+  runtime::AgentOptions opts;
+  opts.identity.name = o.name;
+  for (const auto& l : o.labels) {
+    auto eq = l.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw util::Error(util::Exit::usage, "invalid --label '" + l + "': use KEY=VALUE");
+    opts.identity.labels[l.substr(0, eq)] = l.substr(eq + 1);
+  }
+  opts.ions = o.ions;
+  auto& st = env.store();
+  for (const auto& name : o.ions) ion::current_revision(st, name);  // unknown IONs fail now, with did-you-mean
+  opts.cancel_on_stop = o.on_stop == "cancel";
+  opts.actor = env.actor();
+  opts.base_env = runtime::caller_environment();
+  runtime::Agent agent(env.store_root(), opts, env.clock, say);
+  run_until_signalled(agent);
   return 0;
 }
 
@@ -85,6 +99,7 @@ int run(const AgentOptions& o, Env& env) {
 Action setup_agent_run(Args& args) {
   auto o = std::make_shared<AgentOptions>();
   args.flag("--local", o->local, "run against the local store, in the foreground");
+  args.option("--config", o->config, "FILE", "run as an agent of a server, as FILE says (kind AgentConfig)");
   args.option("--name", o->name, "NAME", "this agent's name, for placements (default local)");
   args.option("--label", o->labels, "KEY=VALUE", "a label of this agent, for placement selectors (repeatable)");
   args.option("--ion", o->ions, "NAME", "only nodes of this ION (repeatable; default every ION)");

@@ -14,8 +14,9 @@ struct DecisionOptions {
 };
 
 int run(const DecisionOptions& o, bool approve, Env& env) {
+  auto& client = env.client();
   runtime::Decision d{o.ion, o.node, o.ref, env.actor(), approve, o.comment, env.clock.now_ms()};
-  auto events = runtime::decide(env.store(), d);
+  auto events = client.decide(d);
   nlohmann::json items = nlohmann::json::array();
   std::vector<std::string> names, lines;
   for (const auto& e : events) {

@@ -4,6 +4,8 @@
 #include <cstdio>
 
 #include "api/documents.hpp"
+#include "api/flows.hpp"
+#include "runtime/approval.hpp"
 #include "store/model_ref.hpp"
 #include "util/error.hpp"
 
@@ -23,6 +25,10 @@ class LocalClient : public Client {
     if (v.type == "directory") tree = store_.read_tree(v.digest);
     return {v, tree};
   }
+  std::vector<runtime::Pending> pending_approvals(int64_t now_ms) override {
+    return runtime::pending_approvals(store_, now_ms);
+  }
+  std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) override { return runtime::decide(store_, d); }
 
  private:
   store::Store& store_;
@@ -71,11 +77,30 @@ class ServerClient : public Client {
     return {api::model_version_from(doc), api::model_tree_from(doc.value("tree", nlohmann::json::array()))};
   }
 
+  std::vector<runtime::Pending> pending_approvals(int64_t) override {
+    std::vector<runtime::Pending> out;
+    for (const auto& item : get("/api/v1/approvals").at("items")) out.push_back(api::pending_from(item));
+    return out;
+  }
+
+  // The server decides as the token's holder: the decision's actor is who the server says it is.
+  std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) override {
+    nlohmann::json body = {{"ion", d.ion}, {"node", d.node}, {"model", d.model_ref}, {"approve", d.approve},
+                           {"comment", d.comment}};
+    std::vector<runtime::FlowEvent> out;
+    for (const auto& f : get("/api/v1/approvals", "POST", body.dump()).at("flows")) out.push_back(api::flow_event_from(f, d.ion));
+    return out;
+  }
+
  private:
   // A 2xx body as JSON; a Status document becomes the error it describes, with the exit code a
   // local command would have given.
-  nlohmann::json get(const std::string& path) {
-    auto answer = net::http_request(server_request(c_, path));
+  nlohmann::json get(const std::string& path, const std::string& method = "GET", const std::string& payload = "") {
+    auto request = server_request(c_, path);
+    request.method = method;
+    request.body = payload;
+    if (!payload.empty()) request.headers.push_back("Content-Type: application/json");
+    auto answer = net::http_request(request);
     auto body = nlohmann::json::parse(answer.body, nullptr, false);
     if (answer.status >= 200 && answer.status < 300 && body.is_object()) return body;
     util::Exit code = util::Exit::error;

@@ -9,6 +9,7 @@
 
 #include "cli/config.hpp"
 #include "net/http.hpp"
+#include "runtime/approval.hpp"
 #include "store/registry.hpp"
 #include "store/store.hpp"
 #include "store/tree.hpp"
@@ -21,6 +22,9 @@ class Client {
   virtual std::vector<store::ModelVersion> list_models(const store::ListFilter& filter) = 0;
   // A version by reference, with its tree when it is a directory.
   virtual std::pair<store::ModelVersion, store::Tree> show_model(const std::string& ref) = 0;
+  // Models held by approval policies, and people's decisions on them.
+  virtual std::vector<runtime::Pending> pending_approvals(int64_t now_ms) = 0;
+  virtual std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) = 0;
 };
 
 // A request to `path` on the context's server, with its CA and credentials.

@@ -1,6 +1,7 @@
 // mlops model pending: models held by approval policies, waiting for people.
 #include <memory>
 
+#include "api/flows.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "runtime/approval.hpp"
@@ -20,18 +21,14 @@ std::string join(const std::vector<std::string>& items) {
 
 int run(const PendingOptions&, Env& env) {
   int64_t now = env.clock.now_ms();
-  auto pending = runtime::pending_approvals(env.store(), now);
+  auto pending = env.client().pending_approvals(now);
   nlohmann::json items = nlohmann::json::array();
   Table table;
   table.columns = {{"MODEL"}, {"ION"}, {"POLICY"}, {"APPROVALS"}, {"APPROVERS", true}, {"PRODUCED BY", true},
                    {"WAITING"}, {"EXPIRES"}};
   std::vector<std::string> names;
   for (const auto& p : pending) {
-    nlohmann::json item = {{"model", p.model}, {"ion", p.ion}, {"node", p.node}, {"approvers", p.approvers},
-                           {"approvedBy", p.approved_by}, {"quorum", p.quorum}, {"requester", p.requester},
-                           {"since", util::format_rfc3339(p.since_ms)}};
-    item["expires"] = p.expires_ms ? nlohmann::json(util::format_rfc3339(p.expires_ms)) : nlohmann::json();
-    items.push_back(item);
+    items.push_back(api::pending(p));
     names.push_back("model/" + p.model);
     table.rows.push_back({p.model, p.ion, p.node, std::to_string(p.approved_by.size()) + "/" + std::to_string(p.quorum),
                           join(p.approvers), p.requester.empty() ? "-" : p.requester, util::format_age(now, p.since_ms),

@@ -23,7 +23,7 @@ _mlops() {
     case "$w" in
       --store | --context | -o | --output | -d | --dir | -n | --name | --metric | --param | --label | -l | --selector | \
         -f | --filename | --cause | --to-revision | --format | --node | --ion | --to | --on-stop | --comment | \
-        --host | --days | --role | --expires | --listen | --tls-dir | --server | --token | --ca | --cert | --key) ((i++)) ;;
+        --host | --days | --role | --expires | --listen | --tls-dir | --server | --token | --ca | --cert | --key | --config) ((i++)) ;;
       -*) ;;
       *) path="$path $w" ;;
     esac
@@ -44,7 +44,7 @@ _mlops() {
     "certs init"*) flags="--dir --host --days" ;;
     agent) subs="run join" ;;
     "agent join"*) flags="--server --token --name --ca --dir" ;;
-    "agent run"*) flags="--local --name --label --ion --on-stop" ;;
+    "agent run"*) flags="--local --config --name --label --ion --on-stop" ;;
     events*) flags="--ion -f --follow" ;;
     run) subs="list show logs cancel" ;;
     "run show"* | "run logs"* | "run cancel"*)

@@ -201,7 +201,8 @@ class LocalAgent(harness.MlopsTest):
         self.assertEqual(self.fails(3, "agent", "run", "--local", "--ion", "p1"),
                          "mlops: error: no ION named 'p1' [did you mean 'pl'?]\n")
         self.assertEqual(self.fails(2, "agent", "run"),
-                         "mlops: error: 'agent run' needs --local [remote agents come with 'mlops server']\n")
+                         "mlops: error: 'agent run' needs one of --local and --config FILE [--config runs an agent of "
+                         "a server (see 'mlops agent join'), --local one of this machine's store]\n")
 
     def test_missed_slots_skip_or_run_one_after_a_restart(self):
         self.apply({"hi": pipeline("hi", "echo hi")},

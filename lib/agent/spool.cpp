@@ -1,0 +1,189 @@
+#include "agent/spool.hpp"
+
+#include "api/documents.hpp"
+#include "api/spool.hpp"
+#include "runtime/run.hpp"
+#include "store/model_ref.hpp"
+#include "util/error.hpp"
+
+namespace mlops::agent {
+
+using nlohmann::json;
+using store::Stmt;
+
+namespace {
+
+constexpr int64_t kFillRows = 20000;  // per table and call, so one call never holds the replica long
+
+}  // namespace
+
+Spool::Spool(const std::string& path, int64_t max_bytes, std::string overflow)
+    : path_(path), max_bytes_(max_bytes), overflow_(std::move(overflow)) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
+      SQLITE_OK)
+    store::throw_sqlite(db_, "open the spool '" + path + "'");
+  sqlite3_busy_timeout(db_, 10000);
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");  // WAL: a crash of the process loses nothing, power loss the last commit at most
+  exec("CREATE TABLE IF NOT EXISTS items(seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, body TEXT NOT NULL, "
+       "bytes INTEGER NOT NULL)");
+  exec("CREATE TABLE IF NOT EXISTS cursors(name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+  exec("CREATE TABLE IF NOT EXISTS runs_sent(id TEXT PRIMARY KEY, status TEXT NOT NULL)");
+  Stmt s(db_, "SELECT coalesce(sum(bytes), 0) FROM items");
+  s.step();
+  bytes_ = s.integer(0);
+}
+
+Spool::~Spool() { sqlite3_close(db_); }
+
+void Spool::exec(const char* sql) {
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) store::throw_sqlite(db_, "update the spool");
+}
+
+int64_t Spool::cursor(const std::string& name) {
+  Stmt s(db_, "SELECT value FROM cursors WHERE name = ?");
+  s.bind(1, name);
+  return s.step() ? s.integer(0) : 0;
+}
+
+void Spool::set_cursor(const std::string& name, int64_t value) {
+  Stmt(db_, "INSERT OR REPLACE INTO cursors(name, value) VALUES(?, ?)").bind(1, name).bind(2, value).run();
+}
+
+void Spool::append(const std::string& kind, const std::string& body) {
+  Stmt(db_, "INSERT INTO items(kind, body, bytes) VALUES(?, ?, ?)")
+      .bind(1, kind)
+      .bind(2, body)
+      .bind(3, static_cast<int64_t>(body.size()))
+      .run();
+  bytes_ += static_cast<int64_t>(body.size());
+}
+
+int64_t Spool::fill(store::Store& replica, int64_t now_ms) {
+  auto* rdb = replica.catalog().handle();
+  exec("BEGIN IMMEDIATE");
+  try {
+    int64_t dropped = 0;
+    int64_t last = cursor("stats");
+    {
+      Stmt s(rdb, "SELECT id, run, ion, node, source, name, step, value, labels, at_ms FROM stats WHERE id > ? ORDER BY id LIMIT ?");
+      s.bind(1, last).bind(2, kFillRows);
+      while (s.step()) {
+        last = s.integer(0);
+        if (refusing_ && bytes_ < max_bytes_) refusing_ = false;
+        if (refusing_) {
+          ++dropped;
+          continue;
+        }
+        json point = {s.text(1), s.text(2), s.text(3), s.text(4), s.text(5),
+                      s.is_null(6) ? json() : json(s.integer(6)), s.real(7), s.text(8), s.integer(9)};
+        append("stat", json{{"kind", "stat"}, {"stat", point}}.dump());
+        if (bytes_ > max_bytes_ && overflow_ == "drop-newest") refusing_ = true;
+      }
+      set_cursor("stats", last);
+    }
+    last = cursor("events");
+    {
+      Stmt s(rdb, "SELECT id, run, ion, node, kind, level, name, message, at_ms FROM run_events WHERE id > ? ORDER BY id LIMIT ?");
+      s.bind(1, last).bind(2, kFillRows);
+      while (s.step()) {
+        last = s.integer(0);
+        json e = {s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.integer(8)};
+        append("event", json{{"kind", "event"}, {"event", e}}.dump());
+      }
+      set_cursor("events", last);
+    }
+    {
+      // Run records whenever their status changed: started, then ended.
+      // Only runs still going or ended lately need a look (a minute's margin for clocks and commits).
+      std::vector<std::pair<std::string, std::string>> changed;
+      Stmt s(rdb, "SELECT id, status FROM runs WHERE finished_ms IS NULL OR finished_ms >= ? ORDER BY started_ms");
+      s.bind(1, cursor("runs_ms") - 60000);
+      set_cursor("runs_ms", now_ms);
+      while (s.step()) {
+        Stmt sent(db_, "SELECT status FROM runs_sent WHERE id = ?");
+        sent.bind(1, s.text(0));
+        if (!sent.step() || sent.text(0) != s.text(1)) changed.emplace_back(s.text(0), s.text(1));
+      }
+      for (const auto& [id, status] : changed) {
+        auto r = runtime::get_run(replica, id);
+        json item = {{"kind", "run"}, {"run", api::run_record(r)}};
+        if (!r.model.empty()) item["model"] = api::model_version(replica.registry().resolve(store::parse_model_ref(r.model)));
+        append("run", item.dump());
+        Stmt(db_, "INSERT OR REPLACE INTO runs_sent(id, status) VALUES(?, ?)").bind(1, id).bind(2, r.status).run();
+      }
+    }
+    dropped += enforce_cap();
+    if (dropped) set_cursor("dropped", cursor("dropped") + dropped);
+    if (dropped)
+      append("overflow", json{{"kind", "overflow"}, {"dropped", dropped}, {"policy", overflow_}, {"atMs", now_ms}}.dump());
+    exec("COMMIT");
+    return dropped;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+int64_t Spool::enforce_cap() {
+  if (overflow_ != "drop-oldest" || bytes_ <= max_bytes_) return 0;
+  // The oldest points go, down to 90% of the cap so the next fill does not drop again at once.
+  int64_t target = max_bytes_ / 10 * 9, dropped = 0, freed = 0;
+  Stmt s(db_, "SELECT seq, bytes FROM items WHERE kind = 'stat' ORDER BY seq");
+  int64_t upto = 0;
+  while (bytes_ - freed > target && s.step()) {
+    upto = s.integer(0);
+    freed += s.integer(1);
+    ++dropped;
+  }
+  if (!dropped) return 0;
+  Stmt(db_, "DELETE FROM items WHERE kind = 'stat' AND seq <= ?").bind(1, upto).run();
+  bytes_ -= freed;
+  return dropped;
+}
+
+std::vector<SpoolItem> Spool::peek(size_t max_items, size_t max_bytes) {
+  std::vector<SpoolItem> out;
+  size_t bytes = 0;
+  Stmt s(db_, "SELECT seq, kind, body FROM items ORDER BY seq LIMIT ?");
+  s.bind(1, static_cast<int64_t>(max_items));
+  while (s.step() && (out.empty() || bytes < max_bytes)) {
+    out.push_back({s.integer(0), s.text(1), s.text(2)});
+    bytes += out.back().body.size();
+  }
+  return out;
+}
+
+void Spool::ack(int64_t seq) {
+  Stmt(db_, "DELETE FROM items WHERE seq <= ?").bind(1, seq).run();
+  Stmt s(db_, "SELECT coalesce(sum(bytes), 0) FROM items");
+  s.step();
+  bytes_ = s.integer(0);
+}
+
+SpoolStatus Spool::status() {
+  SpoolStatus st;
+  Stmt s(db_, "SELECT count(*), coalesce(sum(bytes), 0) FROM items");
+  s.step();
+  st.items = s.integer(0);
+  st.bytes = s.integer(1);
+  Stmt q(db_, "SELECT seq FROM sqlite_sequence WHERE name = 'items'");
+  if (q.step()) st.last_seq = q.integer(0);
+  st.dropped = cursor("dropped");
+  return st;
+}
+
+std::string Spool::batch(const std::vector<SpoolItem>& items) {
+  std::string out = "{\"items\":[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"seq\":";
+    out += std::to_string(items[i].seq);
+    out += ',';
+    out.append(items[i].body, 1, std::string::npos);  // the body's own '{' is replaced
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace mlops::agent
