@@ -79,7 +79,8 @@ class ServerClient : public Client {
 
   std::vector<runtime::Pending> pending_approvals(int64_t) override {
     std::vector<runtime::Pending> out;
-    for (const auto& item : get("/api/v1/approvals").at("items")) out.push_back(api::pending_from(item));
+    auto doc = get("/api/v1/approvals");  // kept: a range-for over a temporary's member would dangle
+    for (const auto& item : doc.at("items")) out.push_back(api::pending_from(item));
     return out;
   }
 
@@ -88,7 +89,8 @@ class ServerClient : public Client {
     nlohmann::json body = {{"ion", d.ion}, {"node", d.node}, {"model", d.model_ref}, {"approve", d.approve},
                            {"comment", d.comment}};
     std::vector<runtime::FlowEvent> out;
-    for (const auto& f : get("/api/v1/approvals", "POST", body.dump()).at("flows")) out.push_back(api::flow_event_from(f, d.ion));
+    auto doc = get("/api/v1/approvals", "POST", body.dump());
+    for (const auto& f : doc.at("flows")) out.push_back(api::flow_event_from(f, d.ion));
     return out;
   }
 

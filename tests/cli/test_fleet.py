@@ -1,0 +1,180 @@
+"""A server and remote agents as real processes on the loopback, over mutual TLS: the edge-cloud
+example end to end, edges that keep working while the server is away, a download that survives
+'kill -9', and credentials that are refused."""
+import hashlib
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+import unittest
+
+import harness
+
+EXAMPLES = os.path.join(harness.SOURCE_DIR, "examples")
+
+
+class Process:
+    """A running mlops command whose output lines are collected as they come."""
+
+    def __init__(self, test, args, stream="stdout"):
+        self.test = test
+        self.lines = []
+        self.proc = subprocess.Popen([harness.BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env=test.env, cwd=test.tmp)
+        self.readers = [threading.Thread(target=self._read, args=(f,), daemon=True)
+                        for f in (self.proc.stdout, self.proc.stderr)]
+        for r in self.readers:
+            r.start()
+
+    def _read(self, f):
+        for line in f:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, pattern, count=1, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [l for l in list(self.lines) if re.search(pattern, l)]
+            if len(found) >= count:
+                return found
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"no {count} lines matching {pattern!r} in {self.lines}")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"{self.proc.args} did not stop on {sig}")
+        for r in self.readers:
+            r.join(timeout=10)
+        if sig != signal.SIGKILL:
+            for marker in harness.SANITIZER_MARKERS:
+                assert not any(marker in l for l in self.lines), "\n".join(self.lines)
+        return self.proc.returncode
+
+
+class Fleet(harness.MlopsTest):
+    def setUp(self):
+        super().setUp()
+        self.procs = []
+        self.ok("certs", "init", "--host", "127.0.0.1", "-q")
+        self.ca = os.path.join(self.store, "tls", "ca.crt")
+        self.port = 0
+        self.server = self.start_server()
+        self.operator = self.ok("token", "create", "--role", "operator", "--name", "ops", "-q").strip()
+
+    def tearDown(self):
+        for p in self.procs:
+            if p.proc.poll() is None:
+                p.proc.kill()
+                p.proc.wait()
+        super().tearDown()
+
+    def start_server(self):
+        s = Process(self, ["--store", self.store, "-v", "server", "run", "--listen", f"127.0.0.1:{self.port}"])
+        self.procs.append(s)
+        line = s.wait_for(r"^server listening on https://")[0]
+        self.url = line.split()[-1]
+        self.port = int(self.url.rsplit(":", 1)[1])
+        return s
+
+    def join(self, name, labels, **extra):
+        d = self.path(name)
+        self.ok("agent", "join", "--server", self.url, "--ca", self.ca, "--token", self.operator, "--name", name,
+                "--dir", os.path.join(d, "agent"), "-q", store=False)
+        spec = {"apiVersion": "mlops/v1", "kind": "AgentConfig", "name": name, "server": self.url, "labels": labels,
+                "engines": ["python", "process"], "poll": {"interval": "1s", "maxBackoff": "2s"}, **extra}
+        self.write(f"{name}/agent.yaml", json.dumps(spec))  # JSON is YAML
+        return os.path.join(d, "agent.yaml")
+
+    def agent(self, config):
+        a = Process(self, ["agent", "run", "--config", config])
+        self.procs.append(a)
+        a.wait_for(r"^agent/\S+ started")
+        return a
+
+    def context(self, name, token):
+        self.ok("context", "add", name, "--server", self.url, "--ca", self.ca, "--token", token, "-q", store=False)
+
+    def server_json(self, *args, **kw):
+        return json.loads(self.ok(*args, "-o", "json", **kw))
+
+    def test_edge_cloud_training_on_one_approval_by_a_person_inference_on_two_edges(self):
+        for p in ("kmeans-train", "kmeans-infer"):
+            self.ok("pipeline", "upload", os.path.join(EXAMPLES, "pipelines", p), "-q")
+        # The example as written, with timetables a test can wait for.
+        with open(os.path.join(EXAMPLES, "ions", "edge-cloud.yaml")) as f:
+            text = f.read()
+        text = text.replace('schedule: {cron: "0 10 * * TUE", timezone: Europe/Berlin}', "schedule: {every: 2s}")
+        text = text.replace("schedule: {every: 5m}", "schedule: {every: 1s}").replace("points: 20000", "points: 2000")
+        self.assertEqual(text.count("every:"), 2)
+        self.write("edge-cloud.yaml", text)
+        self.ok("ion", "apply", "-f", self.path("edge-cloud.yaml"), "-q")
+        cloud = self.agent(self.join("spark-cluster-2", {"tier": "cloud"}))
+        edges = [self.agent(self.join(f"edge-{i}", {"tier": "edge"})) for i in (1, 2)]
+        cloud.wait_for(r"^ion/edge-cloud revision 1 assigned \(nodes retrain\)$")
+        for e in edges:
+            e.wait_for(r"^ion/edge-cloud revision 1 assigned \(nodes edge-infer\)$")
+
+        # Training runs on the cloud agent only; its model reaches the server and waits for people.
+        cloud.wait_for(r"^run/\S+ succeeded \(edge-cloud/retrain: exit 0\) -> model/edge-cloud.retrain:1$")
+        self.context("alice", self.ok("token", "create", "--role", "approver", "--name", "alice", "-q").strip())
+        self.context("carol", self.ok("token", "create", "--role", "viewer", "--name", "carol", "-q").strip())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            pending = self.server_json("--context", "alice", "model", "pending", store=False)["items"]
+            if pending:
+                break
+            time.sleep(0.2)
+        self.assertTrue(pending, "\n".join(l for l in self.server.lines if "edge-" not in l))
+        self.assertEqual(pending[0]["model"], "edge-cloud.retrain:1")
+        self.assertEqual(pending[0]["requester"], "spark-cluster-2")
+        model = self.server_json("--context", "alice", "model", "show", "edge-cloud.retrain:1", store=False)
+        self.assertEqual(model["labels"]["agent"], "spark-cluster-2")
+        # Edges run their schedule with no model yet: each run says so and fails, nothing else happens.
+        # A viewer may look but not approve; nothing changes.
+        err = self.fails(7, "--context", "carol", "model", "approve", "edge-cloud.retrain:1", "--ion", "edge-cloud",
+                         store=False)
+        self.assertIn("token 'carol' has role viewer; this needs approver", err)
+        self.assertEqual(len(self.server_json("--context", "carol", "model", "pending", store=False)["items"]),
+                         len(self.server_json("--context", "alice", "model", "pending", store=False)["items"]))
+        for e in edges:
+            self.assertFalse([l for l in e.lines if "delivered to" in l], e.lines)
+
+        out = self.ok("--context", "alice", "model", "approve", "edge-cloud.retrain:1", "--ion", "edge-cloud", store=False)
+        self.assertIn("model/edge-cloud.retrain:1 delivered to edge-cloud/edge-infer", out)
+        for e in edges:
+            e.wait_for(r"^model/edge-cloud.retrain:1 delivered to edge-cloud/edge-infer \([0-9.]+ [KMG]?i?B fetched\)$")
+            e.wait_for(r"^run/\S+ succeeded \(edge-cloud/edge-infer: exit 0\)$")
+        # Every run reached the server, inference runs with the approved model; retraining only on the cloud.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            infer = [r for r in self.server_json("run", "list", "--node", "edge-infer")["items"]
+                     if r["modelIn"] == "edge-cloud.retrain:1" and r["status"] == "succeeded"]
+            if len(infer) >= 2:
+                break
+            time.sleep(0.2)
+        self.assertGreaterEqual(len(infer), 2)
+        ids = {r["id"] for r in infer}
+        for e in edges:
+            self.assertTrue(ids & {l.split()[0][4:] for l in e.lines if "succeeded (edge-cloud/edge-infer" in l}, e.lines)
+        for line in cloud.lines:
+            self.assertNotIn("edge-infer", line)
+        stats = sqlite3.connect(os.path.join(self.store, "catalog.db")).execute(
+            "SELECT count(*) FROM stats WHERE node = 'edge-infer'").fetchone()[0]
+        self.assertGreater(stats, 0, "the edges' stats reached the server")
+        for a in [cloud, *edges, self.server]:
+            self.assertEqual(a.stop(), 0, a.lines)
+
+
+if __name__ == "__main__":
+    unittest.main()
