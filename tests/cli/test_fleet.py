@@ -175,6 +175,56 @@ class Fleet(harness.MlopsTest):
         for a in [cloud, *edges, self.server]:
             self.assertEqual(a.stop(), 0, a.lines)
 
+    def stats_on_server(self, name):
+        db = sqlite3.connect(os.path.join(self.store, "catalog.db"))
+        try:
+            return db.execute("SELECT run, labels FROM stats WHERE name = ?", (name,)).fetchall()
+        finally:
+            db.close()
+
+    def test_an_edge_keeps_working_while_the_server_is_away_and_every_point_arrives_once(self):
+        # 50 runs of 200 points each, one run a second: 10,000 points, most of them made while the
+        # server is stopped for a minute.
+        self.write("count/.keep", "")
+        self.write("p/emit/emit.sh", (
+            'n=$(ls "$COUNT" | wc -l)\n'
+            '[ "$n" -ge 50 ] && exit 0\n'
+            'touch "$COUNT/$MLOPS_RUN_ID"\n'
+            'i=0\n'
+            'while [ $i -lt 200 ]; do i=$((i+1)); '
+            'echo "{\\"type\\":\\"stat\\",\\"name\\":\\"p\\",\\"value\\":$i,\\"labels\\":{\\"i\\":\\"$i\\"}}"; '
+            'done >> "$MLOPS_STATS"\n'))
+        self.write("p/emit/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: emit}\n"
+                   "spec: {engine: process, steps: [{name: s, run: [sh, emit.sh]}]}\n")
+        self.write("p/ion.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: field}\nspec:\n  nodes:\n"
+                   "    - {name: emit, pipeline: emit, placement: {selector: {tier: edge}}, schedule: {every: 1s}}\n")
+        self.ok("ion", "apply", "-f", self.path("p"), "-q")
+        self.env["COUNT"] = self.path("count")
+        edge = self.agent(self.join("edge-1", {"tier": "edge"}))
+        deadline = time.monotonic() + 30
+        while not self.stats_on_server("p") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertTrue(self.stats_on_server("p"), "points arrive while the server is up")
+
+        self.assertEqual(self.server.stop(), 0)
+        edge.wait_for(r"^agent/edge-1: no answer from https://127.0.0.1:[0-9]+/api/v1/.* \(retrying with back-off\)$")
+        time.sleep(60)
+        runs = len(os.listdir(self.path("count"))) - 1
+        self.assertGreater(runs, 40, "the schedule kept running with the server away")
+        self.server = self.start_server()  # the same port: the agent's config names it
+        edge.wait_for(r"reachable again$", timeout=30)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(self.stats_on_server("p")) < 10000:
+            time.sleep(0.2)
+        time.sleep(3)  # anything sent twice would show by now
+        points = self.stats_on_server("p")
+        self.assertEqual(len(os.listdir(self.path("count"))) - 1, 50)
+        self.assertEqual(len(points), 10000)
+        self.assertEqual(len(set(points)), 10000, "every point once")
+        self.assertEqual(len({run for run, _ in points}), 50)
+        for a in (edge, self.server):
+            self.assertEqual(a.stop(), 0, a.lines)
+
 
 if __name__ == "__main__":
     unittest.main()
