@@ -1,6 +1,7 @@
 #include "net/http.hpp"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <cctype>
 #include <memory>
@@ -40,6 +41,14 @@ size_t header_line(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+int small_receive_buffer(void*, curl_socket_t fd, curlsocktype purpose) {
+  if (purpose == CURLSOCKTYPE_IPCXN) {
+    int bytes = 64 << 10;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+  }
+  return CURL_SOCKOPT_OK;
+}
+
 // curl_global_init is not thread-safe: do it once, before any thread asks.
 struct Global {
   Global() { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -64,8 +73,13 @@ std::optional<HttpResponse> perform(const HttpRequest& r, std::string& why) {
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_line);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.headers);
   if (r.max_send_rate > 0) curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(r.max_send_rate));
-  if (r.max_receive_rate > 0)
+  if (r.max_receive_rate > 0) {
     curl_easy_setopt(c, CURLOPT_MAX_RECV_SPEED_LARGE, static_cast<curl_off_t>(r.max_receive_rate));
+    // A small receive window makes the limit hold on the link too, instead of the kernel taking
+    // megabytes ahead of what the transfer lets through (bytes a kill would throw away).
+    curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, small_receive_buffer);
+    curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 16384L);
+  }
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r.timeout_ms);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r.timeout_ms > 0 ? r.timeout_ms : 10000L);
   if (r.timeout_ms == 0) {

@@ -96,7 +96,7 @@ void Server::Impl::model_routes() {
     reply(res, api::document("ModelVersion", api::model_version(added)), 201);
   }));
 
-  auto blob = [](const httplib::Request& req, httplib::Response& res, const Caller&, store::Store& st) {
+  auto blob = [this](const httplib::Request& req, httplib::Response& res, const Caller&, store::Store& st) {
     std::string hex = req.matches[1];
     if (!util::is_sha256_hex(hex)) return reply_error(res, 400, "invalid digest 'sha256:" + hex + "'");
     std::string path = st.blobs().path_of(hex);
@@ -106,19 +106,30 @@ void Server::Impl::model_routes() {
     res.set_header("ETag", "\"sha256:" + hex + "\"");
     auto size = static_cast<size_t>(info.st_size);
     // Streamed from the file; httplib answers Range requests through the same provider.
-    res.set_content_provider(size, "application/octet-stream", [path](size_t offset, size_t length, httplib::DataSink& sink) {
-      util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-      if (fd.get() < 0) return false;
-      std::string buf(std::min<size_t>(length, 1 << 20), '\0');
-      while (length > 0) {
-        ssize_t n = ::pread(fd.get(), buf.data(), std::min(length, buf.size()), static_cast<off_t>(offset));
-        if (n <= 0) return false;
-        if (!sink.write(buf.data(), static_cast<size_t>(n))) return false;
-        offset += static_cast<size_t>(n);
-        length -= static_cast<size_t>(n);
-      }
-      return true;
-    });
+    // What was sent is counted and logged (with -v) when the response ends, however it ends: the
+    // bytes a transfer really cost, resumed or not.
+    auto sent = std::make_shared<uint64_t>(0);
+    auto log = o.log;
+    res.set_content_provider(
+        size, "application/octet-stream",
+        [path, sent](size_t offset, size_t length, httplib::DataSink& sink) {
+          util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+          if (fd.get() < 0) return false;
+          std::string buf(std::min<size_t>(length, 1 << 20), '\0');
+          while (length > 0) {
+            ssize_t n = ::pread(fd.get(), buf.data(), std::min(length, buf.size()), static_cast<off_t>(offset));
+            if (n <= 0) return false;
+            if (!sink.write(buf.data(), static_cast<size_t>(n))) return false;
+            *sent += static_cast<uint64_t>(n);
+            offset += static_cast<size_t>(n);
+            length -= static_cast<size_t>(n);
+          }
+          return true;
+        },
+        [hex, sent, log](bool success) {
+          if (log)
+            log("blob sha256:" + hex + ": " + std::to_string(*sent) + " bytes sent" + (success ? "" : " (interrupted)"));
+        });
   };
   http->Get(R"(/api/v1/blobs/sha256:([0-9a-zA-Z]+))", guarded(Role::viewer, blob));
 

@@ -225,6 +225,55 @@ class Fleet(harness.MlopsTest):
         for a in (edge, self.server):
             self.assertEqual(a.stop(), 0, a.lines)
 
+    def test_kill_9_in_the_middle_of_a_download_resumes_and_never_serves_a_partial_model(self):
+        size = 32 << 20
+        with open(self.path("big.bin"), "wb") as f:
+            f.write(os.urandom(size))
+        with open(self.path("big.bin"), "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        self.write("p/use/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: use}\n"
+                   "spec: {engine: process, consumes: true, steps: [{name: s, run: [sh, -c, "
+                   "'sha256sum < \"$MLOPS_MODEL_IN\" > \"$OUT/$MLOPS_RUN_ID\"']}]}\n")
+        self.write("p/ion.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: big}\nspec:\n  nodes:\n"
+                   "    - {name: use, pipeline: use, placement: {agent: edge-1}, schedule: {every: 1s}}\n")
+        self.ok("ion", "apply", "-f", self.path("p"), "-q")
+        self.write("out/.keep", "")
+        self.env["OUT"] = self.path("out")
+        config = self.join("edge-1", {}, transfer={"maxRate": "4MiB"})
+        edge = self.agent(config)
+        edge.wait_for(r"^ion/big revision 1 assigned")
+        self.ok("model", "push", self.path("big.bin"), "--name", "big", "-q")
+        self.ok("model", "rollback", "--ion", "big", "--node", "use", "--to", "big:1", "-q")
+        part = self.path("edge-1", "data", "downloads", digest + ".part")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not os.path.exists(part) or os.path.getsize(part) < size * 0.4):
+            time.sleep(0.05)
+        edge.stop(signal.SIGKILL)
+        have = os.path.getsize(part)
+        self.assertTrue(size * 0.4 <= have < size, have)
+        # Nothing of it is a model on the edge yet, and no run read it.
+        replica = os.path.join(self.path("edge-1", "data", "store"))
+        self.assertEqual(json.loads(self.ok("--store", replica, "model", "list", "-o", "json", store=False))["items"], [])
+        self.assertEqual(os.listdir(self.path("out")), [".keep"])
+
+        edge = self.agent(config)
+        edge.wait_for(r"^model/big:1 delivered to big/use \(", timeout=60)
+        edge.wait_for(r"^run/\S+ succeeded \(big/use: exit 0\)$")
+        [read] = [f for f in os.listdir(self.path("out")) if f != ".keep"]
+        with open(self.path("out", read)) as f:
+            self.assertEqual(f.read().split()[0], digest, "the run read the whole model")
+        # The server's own count of what it sent for the blob, both attempts: the second one sent
+        # only what the first had not delivered.
+        sent = [int(m.group(1)) for l in self.server.lines
+                if (m := re.search(r"blob sha256:" + digest + r": ([0-9]+) bytes sent", l))]
+        self.assertEqual(len(sent), 2, sent)
+        self.assertEqual(sent[1], size - have)
+        self.assertLess(sum(sent), size * 1.1, f"{sent} for {size}")
+        self.assertFalse(os.path.exists(part))
+        self.ok("--store", replica, "store", "fsck", "-q", store=False)
+        for a in (edge, self.server):
+            self.assertEqual(a.stop(), 0, a.lines)
+
 
 if __name__ == "__main__":
     unittest.main()
