@@ -1,9 +1,11 @@
 """The pieces of a deployment: certificates made by 'certs init' (checked with OpenSSL's own tools and
 a real TLS handshake), tokens, and 'server run' on the loopback over HTTPS, driven by Python's ssl
 and urllib as any client would."""
+import hashlib
 import json
 import os
 import socket
+import sqlite3
 import ssl
 import stat
 import subprocess
@@ -323,6 +325,127 @@ class Server(harness.MlopsTest):
         self.assertEqual((code, headers["Content-Length"], body), (200, str(len(data)), b""))
         self.assertEqual(self.call("/api/v1/blobs/sha256:" + "0" * 64, viewer, method="HEAD")[0], 404)
         self.assertEqual(self.call("/api/v1/blobs/sha256:xyz", viewer)[0], 400)
+
+    def test_resumable_uploads_then_a_version_that_names_them(self):
+        self.start()
+        operator, viewer = self.token("operator"), self.token("viewer")
+        data = os.urandom(300000)
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        up = "/api/v1/uploads/" + digest
+        code, headers, body = self.call(up, operator)
+        self.assertEqual((code, json.loads(body)["offset"], json.loads(body)["complete"]), (200, 0, False))
+        part = lambda offset, chunk, total=len(data): {"Upload-Offset": str(offset), "Upload-Length": str(total),
+                                                       "Content-Type": "application/offset+octet-stream"}
+        code, headers, body = self.call(up, operator, method="PATCH", body=data[:100000], headers=part(0, None))
+        self.assertEqual((code, headers["Upload-Offset"]), (200, "100000"))
+        # A client that lost track resends from 0: told where the server stands, nothing appended.
+        code, headers, _ = self.call(up, operator, method="PATCH", body=data[:100000], headers=part(0, None))
+        self.assertEqual((code, headers["Upload-Offset"]), (409, "100000"))
+        self.assertEqual(json.loads(self.call(up, operator)[2])["offset"], 100000)
+        code, _, body = self.call(up, operator, method="PATCH", body=data[100000:], headers=part(100000, None))
+        self.assertEqual((code, json.loads(body)["complete"]), (201, True))
+        self.assertEqual(self.call("/api/v1/blobs/" + digest, viewer)[2], data)
+        # Bytes that do not hash to the digest never become the blob.
+        bad = "sha256:" + "1" * 64
+        self.assertEqual(self.call("/api/v1/uploads/" + bad, operator, method="PATCH", body=b"x",
+                                   headers=part(0, None, 1))[0], 400)
+        self.assertEqual(self.call("/api/v1/blobs/" + bad, viewer, method="HEAD")[0], 404)
+        self.assertEqual(self.call(up, operator, method="PATCH", body=b"x", headers={})[0], 400)
+        self.assertEqual(self.call("/api/v1/uploads/sha256:nope", operator)[0], 400)
+        for method in ("GET", "PATCH"):
+            self.assertEqual(self.call(up, method=method, body=b"x", headers=part(0, None))[0], 401)
+            self.assertEqual(self.call(up, viewer, method=method, body=b"x", headers=part(0, None))[0], 403)
+
+        # A version names uploaded blobs; one that names a missing blob is told which.
+        version = {"digest": digest, "type": "file", "size": len(data), "files": 1, "mode": "0644", "source": "w.bin",
+                   "metrics": {"auc": 0.9}, "params": {}, "labels": {"team": "x"}}
+        versions = "/api/v1/models/weights/versions"
+        code, _, body = self.call(versions, operator, method="POST", body=json.dumps(version).encode())
+        self.assertEqual((code, json.loads(body)["version"], json.loads(body)["createdBy"]), (201, 1, "operator"))
+        self.assertIn("weights", self.ok("model", "list"))
+        missing = dict(version, digest="sha256:" + "2" * 64)
+        code, _, body = self.call(versions, operator, method="POST", body=json.dumps(missing).encode())
+        self.assertEqual((code, json.loads(body)["missing"]), (409, ["sha256:" + "2" * 64]))
+        self.assertEqual(self.call(versions, operator, method="POST", body=b'{"digest": 1}')[0], 400)
+        self.assertEqual(self.call(versions, method="POST", body=json.dumps(version).encode())[0], 401)
+        self.assertEqual(self.call(versions, viewer, method="POST", body=json.dumps(version).encode())[0], 403)
+        self.assertEqual(len(json.loads(self.ok("model", "list", "-o", "json"))["items"]), 1, "nothing else recorded")
+
+    def test_agent_endpoints_answer_only_the_agent_they_name(self):
+        self.start()
+        operator, viewer, admin = self.token("operator"), self.token("viewer"), self.token("admin")
+        self.ok("agent", "join", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"), "--name", "edge-1",
+                "--token", operator, "--dir", self.path("edge"), "-q", store=False)
+        me = self.context(cert=self.path("edge", "agent"))
+        body = json.dumps({"labels": {"tier": "edge"}, "engines": ["python"], "version": "test"}).encode()
+        self.assertEqual(self.call("/api/v1/agents/edge-1", ctx=me, method="PUT", body=body)[0], 200)
+        self.assertEqual(self.call("/api/v1/agents/edge-1", ctx=me, method="PUT", body=b'{"labels": [1]}')[0], 400)
+        self.assertEqual(self.call("/api/v1/agents/edge-1", method="PUT", body=body)[0], 401)
+        self.assertEqual(self.call("/api/v1/agents/edge-2", ctx=me, method="PUT", body=body)[0], 403)
+        code, headers, doc = self.call("/api/v1/agents/edge-1/assignment", ctx=me)
+        self.assertEqual((code, json.loads(doc)["ions"]), (200, []))
+        code, _, doc = self.call("/api/v1/agents/edge-1/assignment", ctx=me, headers={"If-None-Match": headers["ETag"]})
+        self.assertEqual((code, doc), (304, b""))
+        self.assertEqual(self.call("/api/v1/agents/edge-1/assignment")[0], 401)
+        self.assertEqual(self.call("/api/v1/agents/edge-1/assignment", operator)[0], 403)
+        # The spool: applied once however often it is sent.
+        point = lambda seq: {"seq": seq, "kind": "stat", "stat": ["r1", "i", "n", "stat", "p", None, seq, "{}", 1000]}
+        batch = json.dumps({"items": [point(1), point(2), {"seq": 3, "kind": "bogus"}]}).encode()
+        spool = "/api/v1/agents/edge-1/spool"
+        for skipped in (0, 3):
+            code, _, doc = self.call(spool, ctx=me, method="POST", body=batch)
+            self.assertEqual((code, json.loads(doc)["acked"], json.loads(doc)["skipped"]), (200, 3, skipped))
+        db = sqlite3.connect(os.path.join(self.store, "catalog.db"))
+        self.assertEqual(db.execute("SELECT count(*) FROM stats WHERE name = 'p'").fetchone()[0], 2)
+        db.close()
+        run = {"id": "r1", "ion": "i", "node": "n", "pipeline": "p:1", "status": "succeeded", "outcome": "exit 0",
+               "args": {}, "model": "i.n:1", "modelIn": "", "startedMs": 1000, "finishedMs": 2000, "actor": "edge-1",
+               "attempts": 1}
+        model = {"name": "i.n", "version": 1, "digest": "sha256:" + "3" * 64, "type": "file", "size": 1, "files": 1,
+                 "mode": "0644", "source": "m", "aliases": [], "metrics": {}, "params": {}, "labels": {"run": "r1"},
+                 "createdAt": "2026-01-01T00:00:00.000Z", "createdBy": "edge-1"}
+        code, _, doc = self.call(spool, ctx=me, method="POST",
+                                 body=json.dumps({"items": [{"seq": 4, "kind": "run", "run": run, "model": model}]}).encode())
+        self.assertEqual((code, json.loads(doc)["missing"], json.loads(doc)["acked"]), (409, ["sha256:" + "3" * 64], 3))
+        self.assertEqual(self.call(spool, ctx=me, method="POST", body=b'{"items": 1}')[0], 400)
+        self.assertEqual(self.call(spool, method="POST", body=batch)[0], 401)
+        self.assertEqual(self.call(spool, operator, method="POST", body=batch)[0], 403)
+        # Listed for anyone; revoked by an admin, after which its certificate is refused.
+        code, _, doc = self.call("/api/v1/agents", viewer)
+        [agent] = json.loads(doc)["items"]
+        self.assertEqual((agent["name"], agent["labels"], agent["ackedSeq"], agent["revoked"]), ("edge-1", {"tier": "edge"}, 3, False))
+        self.assertEqual(self.call("/api/v1/agents")[0], 401)
+        self.assertEqual(self.call("/api/v1/agents/edge-1", method="DELETE")[0], 401)
+        self.assertEqual(self.call("/api/v1/agents/edge-1", operator, method="DELETE")[0], 403)
+        self.assertEqual(self.call("/api/v1/agents/edge-1", admin, method="DELETE")[0], 200)
+        self.assertEqual(self.call("/api/v1/agents/edge-1", admin, method="DELETE")[0], 404)
+        code, _, doc = self.call("/api/v1/agents/edge-1/assignment", ctx=me)
+        self.assertEqual((code, json.loads(doc)["message"]), (401, "the certificate of agent 'edge-1' is revoked"))
+
+    def test_approvals_by_people_with_the_approver_role(self):
+        self.start()
+        self.write("p/make/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: make}\n"
+                   "spec: {engine: process, produces: true, steps: [{name: s, run: [sh, -c, 'echo 1 > $MLOPS_MODEL_OUT']}]}\n")
+        self.write("p/ion.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: rel}\nspec:\n  nodes:\n"
+                   "    - {name: make, pipeline: make}\n"
+                   "    - {name: ok, policy: {type: approval, approvers: [alice], quorum: 1}}\n"
+                   "  edges: [{from: make, to: ok}]\n")
+        self.ok("ion", "apply", "-f", self.path("p"), "-q")
+        self.ok("ion", "run", "rel", "-q")
+        alice, viewer = self.token("approver", "alice"), self.token("viewer")
+        code, _, doc = self.call("/api/v1/approvals", viewer)
+        self.assertEqual([p["model"] for p in json.loads(doc)["items"]], ["rel.make:1"])
+        self.assertEqual(self.call("/api/v1/approvals")[0], 401)
+        decision = json.dumps({"ion": "rel", "model": "rel.make:1", "approve": True}).encode()
+        self.assertEqual(self.call("/api/v1/approvals", viewer, method="POST", body=decision)[0], 403)
+        self.assertEqual(self.call("/api/v1/approvals", method="POST", body=decision)[0], 401)
+        self.assertEqual(self.call("/api/v1/approvals", alice, method="POST", body=b'{"ion": "rel"}')[0], 400)
+        self.assertEqual(self.call("/api/v1/approvals", alice, method="POST",
+                                   body=json.dumps({"ion": "rel", "model": "rel.make:9", "approve": True}).encode())[0], 404)
+        self.assertEqual(len(json.loads(self.call("/api/v1/approvals", viewer)[2])["items"]), 1, "nothing decided yet")
+        code, _, doc = self.call("/api/v1/approvals", alice, method="POST", body=decision)
+        self.assertEqual((code, json.loads(doc)["actor"], json.loads(doc)["flows"][0]["kind"]), (200, "alice", "passed"))
+        self.assertEqual(json.loads(self.call("/api/v1/approvals", viewer)[2])["items"], [])
 
     def test_an_agent_joins_with_a_key_it_keeps_and_then_speaks_mutual_tls(self):
         self.start()
