@@ -6,6 +6,7 @@
 #include "api/documents.hpp"
 #include "api/flows.hpp"
 #include "runtime/approval.hpp"
+#include "server/server.hpp"
 #include "store/model_ref.hpp"
 #include "util/error.hpp"
 
@@ -29,6 +30,11 @@ class LocalClient : public Client {
     return runtime::pending_approvals(store_, now_ms);
   }
   std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) override { return runtime::decide(store_, d); }
+  nlohmann::json list_agents() override { return server::list_agents(store_); }
+  void revoke_agent(const std::string& name, int64_t now_ms) override {
+    if (!server::revoke_agent(store_, name, now_ms))
+      throw util::Error(util::Exit::not_found, "no agent '" + name + "' (or it is revoked already)");
+  }
 
  private:
   store::Store& store_;
@@ -93,6 +99,9 @@ class ServerClient : public Client {
     for (const auto& f : doc.at("flows")) out.push_back(api::flow_event_from(f, d.ion));
     return out;
   }
+
+  nlohmann::json list_agents() override { return get("/api/v1/agents").at("items"); }
+  void revoke_agent(const std::string& name, int64_t) override { get("/api/v1/agents/" + escape(name), "DELETE"); }
 
  private:
   // A 2xx body as JSON; a Status document becomes the error it describes, with the exit code a

@@ -25,6 +25,9 @@ class Client {
   // Models held by approval policies, and people's decisions on them.
   virtual std::vector<runtime::Pending> pending_approvals(int64_t now_ms) = 0;
   virtual std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) = 0;
+  // Agents that joined (AgentList items), and revoking one.
+  virtual nlohmann::json list_agents() = 0;
+  virtual void revoke_agent(const std::string& name, int64_t now_ms) = 0;
 };
 
 // A request to `path` on the context's server, with its CA and credentials.

@@ -12,6 +12,8 @@ Action setup_token_list(Args& args);
 Action setup_token_revoke(Args& args);
 Action setup_server_run(Args& args);
 Action setup_agent_join(Args& args);
+Action setup_agent_list(Args& args);
+Action setup_agent_revoke(Args& args);
 Action setup_context_add(Args& args);
 Action setup_context_use(Args& args);
 Action setup_context_list(Args& args);

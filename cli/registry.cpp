@@ -57,6 +57,8 @@ const std::vector<CommandSpec>& command_table() {
        setup_agent_run},
       {"agent join", "make this machine an agent of a server: a key kept here, a certificate from the server's CA",
        Needs::nothing, setup_agent_join},
+      {"agent list", "list the agents that joined a server, and when each was last seen", Needs::store, setup_agent_list},
+      {"agent revoke", "refuse an agent's certificate from its next request on", Needs::store, setup_agent_revoke},
       {"run list", "list runs, newest last", Needs::store, setup_run_list},
       {"run show", "show one run: status, outcome, arguments, model", Needs::store, setup_run_show},
       {"run logs", "print a run's stdout and stderr (-f: follow until it ends)", Needs::store, setup_run_logs},

@@ -42,7 +42,8 @@ _mlops() {
     "token revoke"*) COMPREPLY=($(compgen -W "$(mlops token list -o name 2>/dev/null | sed 's|^token/||')" -- "$cur")) ;;
     certs) subs="init" ;;
     "certs init"*) flags="--dir --host --days" ;;
-    agent) subs="run join" ;;
+    agent) subs="run join list revoke" ;;
+    "agent revoke"*) COMPREPLY=($(compgen -W "$(mlops agent list -o name 2>/dev/null | sed 's|^agent/||')" -- "$cur")) ;;
     "agent join"*) flags="--server --token --name --ca --dir" ;;
     "agent run"*) flags="--local --config --name --label --ion --on-stop" ;;
     events*) flags="--ion -f --follow" ;;

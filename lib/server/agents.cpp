@@ -76,6 +76,34 @@ json assignment(store::Store& st, const runtime::AgentIdentity& who) {
 
 }  // namespace
 
+nlohmann::json list_agents(store::Store& st, const std::map<std::string, int64_t>& seen_ms) {
+  json items = json::array();
+  Stmt s(st.catalog().handle(),
+         "SELECT name, labels, engines, version, joined_ms, last_seen_ms, acked_seq, spool, revoked_ms, not_after_ms "
+         "FROM agents ORDER BY name");
+  while (s.step()) {
+    int64_t seen = s.is_null(5) ? 0 : s.integer(5);
+    if (auto it = seen_ms.find(s.text(0)); it != seen_ms.end()) seen = std::max(seen, it->second);
+    items.push_back({{"name", s.text(0)},
+                     {"labels", json::parse(s.text(1), nullptr, false)},
+                     {"engines", json::parse(s.text(2), nullptr, false)},
+                     {"version", s.text(3)},
+                     {"joinedAt", util::format_rfc3339(s.integer(4))},
+                     {"lastSeen", seen ? json(util::format_rfc3339(seen)) : json(nullptr)},
+                     {"ackedSeq", s.integer(6)},
+                     {"spool", json::parse(s.text(7), nullptr, false)},
+                     {"revoked", !s.is_null(8)},
+                     {"certificateNotAfter", util::format_rfc3339(s.integer(9))}});
+  }
+  return items;
+}
+
+bool revoke_agent(store::Store& st, const std::string& name, int64_t now_ms) {
+  Stmt s(st.catalog().handle(), "UPDATE agents SET revoked_ms = ? WHERE name = ? AND revoked_ms IS NULL");
+  s.bind(1, now_ms).bind(2, name).run();
+  return sqlite3_changes(st.catalog().handle()) > 0;
+}
+
 httplib::Server::Handler Server::Impl::agent_only(Handler handler) {
   return guarded(auth::Role::operator_, [handler](const httplib::Request& req, httplib::Response& res, const Caller& c,
                                                   store::Store& st) {
@@ -118,36 +146,14 @@ void Server::Impl::agent_routes() {
   }));
 
   http->Get("/api/v1/agents", guarded(Role::viewer, [this](auto&, auto& res, auto&, store::Store& st) {
-    json items = json::array();
-    Stmt s(st.catalog().handle(),
-           "SELECT name, labels, engines, version, joined_ms, last_seen_ms, acked_seq, spool, revoked_ms, not_after_ms "
-           "FROM agents ORDER BY name");
-    while (s.step()) {
-      int64_t seen = s.is_null(5) ? 0 : s.integer(5);
-      if (auto it = seen_ms.find(s.text(0)); it != seen_ms.end()) seen = std::max(seen, it->second);
-      json a = {{"name", s.text(0)},
-                {"labels", json::parse(s.text(1), nullptr, false)},
-                {"engines", json::parse(s.text(2), nullptr, false)},
-                {"version", s.text(3)},
-                {"joinedAt", util::format_rfc3339(s.integer(4))},
-                {"lastSeen", seen ? json(util::format_rfc3339(seen)) : json(nullptr)},
-                {"ackedSeq", s.integer(6)},
-                {"spool", json::parse(s.text(7), nullptr, false)},
-                {"revoked", !s.is_null(8)},
-                {"certificateNotAfter", util::format_rfc3339(s.integer(9))}};
-      items.push_back(a);
-    }
-    reply(res, api::document("AgentList", {{"items", items}}));
+    reply(res, api::document("AgentList", {{"items", list_agents(st, seen_ms)}}));
   }));
 
   // Revoked, an agent's certificate is refused from its next request on (see guarded).
-  http->Delete(R"(/api/v1/agents/([^/]+))", guarded(Role::admin, [this](const httplib::Request& req, auto& res, auto&,
-                                                                         store::Store& st) {
+  http->Delete(R"(/api/v1/agents/([^/]+))", guarded(Role::admin, [this](const httplib::Request& req, httplib::Response& res,
+                                                                         const Caller&, store::Store& st) {
     std::string name = req.matches[1];
-    Stmt s(st.catalog().handle(), "UPDATE agents SET revoked_ms = ? WHERE name = ? AND revoked_ms IS NULL");
-    s.bind(1, clock.now_ms()).bind(2, name).run();
-    if (sqlite3_changes(st.catalog().handle()) == 0)
-      return reply_error(res, 404, "no agent '" + name + "' (or it is revoked already)");
+    if (!revoke_agent(st, name, clock.now_ms())) return reply_error(res, 404, "no agent '" + name + "' (or it is revoked already)");
     assigned.erase(name);
     reply(res, api::document("Agent", {{"name", name}, {"revoked", true}}));
   }));

@@ -5,9 +5,15 @@
 // expired, fails the handshake. Plain HTTP only when asked for, and only on the loopback.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "store/store.hpp"
 
 namespace mlops::server {
 
@@ -37,6 +43,11 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The agents that joined the store's server, as /api/v1/agents lists them (`seen_ms`: polls not yet
+// written to the catalog), and revoking one (false: no such agent, or revoked already).
+nlohmann::json list_agents(store::Store& st, const std::map<std::string, int64_t>& seen_ms = {});
+bool revoke_agent(store::Store& st, const std::string& name, int64_t now_ms);
 
 // "HOST:PORT", "[V6]:PORT" or ":PORT" -> host and port; a usage error otherwise.
 std::pair<std::string, int> parse_listen(const std::string& text);

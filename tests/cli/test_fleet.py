@@ -274,6 +274,27 @@ class Fleet(harness.MlopsTest):
         for a in (edge, self.server):
             self.assertEqual(a.stop(), 0, a.lines)
 
+    def test_a_revoked_agent_is_refused_and_says_so(self):
+        edge = self.agent(self.join("edge-1", {"tier": "edge"}))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            [a] = self.server_json("agent", "list")["items"]
+            if a["labels"]:
+                break
+            time.sleep(0.1)
+        self.assertEqual((a["name"], a["labels"], a["engines"], a["revoked"]), ("edge-1", {"tier": "edge"}, ["python", "process"], False))
+        self.context("root", self.ok("token", "create", "--role", "admin", "--name", "root", "-q").strip())
+        self.context("viewer", self.ok("token", "create", "--role", "viewer", "--name", "v", "-q").strip())
+        self.assertIn("token 'v' has role viewer; this needs admin",
+                      self.fails(7, "--context", "viewer", "agent", "revoke", "edge-1", store=False))
+        self.assertEqual(self.ok("--context", "root", "agent", "revoke", "edge-1", store=False), "agent/edge-1 revoked\n")
+        edge.wait_for(r"^agent/edge-1: .*401 the certificate of agent 'edge-1' is revoked \(retrying with back-off\)$")
+        self.assertEqual(self.fails(3, "--context", "root", "agent", "revoke", "edge-1", store=False),
+                         f"mlops: error: no agent 'edge-1' (or it is revoked already) (server {self.url}, context root)\n")
+        self.assertTrue(self.server_json("--context", "viewer", "agent", "list", store=False)["items"][0]["revoked"])
+        for a in (edge, self.server):
+            self.assertEqual(a.stop(), 0, a.lines)
+
 
 if __name__ == "__main__":
     unittest.main()

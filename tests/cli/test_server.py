@@ -299,6 +299,15 @@ class Server(harness.MlopsTest):
             "-startdate", "20200101000000Z", "-enddate", "20200201000000Z", "-preserveDN")
         with self.assertRaises((urllib.error.URLError, ssl.SSLError, ConnectionError)):
             self.call("/api/v1/version", ctx=self.context(cert=self.path("ca", "old")))
+        # One our CA signed for an agent that never joined (or whose record is gone): unknown here.
+        run("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "ghost.key", "-out", "ghost.csr", "-subj", "/OU=agent/CN=ghost")
+        run("openssl", "ca", "-batch", "-config", conf, "-cert", os.path.join(self.tls, "ca.crt"),
+            "-keyfile", os.path.join(self.tls, "ca.key"), "-in", "ghost.csr", "-out", "ghost.crt", "-extensions", "ext",
+            "-days", "30", "-preserveDN")
+        code, _, body = self.call("/api/v1/agents/ghost/assignment", ctx=self.context(cert=self.path("ca", "ghost")))
+        self.assertEqual((code, json.loads(body)["message"]),
+                         (401, "the certificate of agent 'ghost' is not one this server issued"))
         # The server is still there for everyone else.
         self.assertEqual(self.call("/api/v1/version", self.token("viewer", "v2"))[0], 200)
 
