@@ -235,18 +235,19 @@ std::string sign_request(const KeyPair& ca, const std::string& csr_pem, const st
   return sign(std::move(cert), ca_key.get());
 }
 
-CertInfo inspect_certificate(const std::string& cert_pem) {
-  Cert cert = read_cert(cert_pem);
+CertInfo inspect_certificate(const std::string& cert_pem) { return inspect_certificate(read_cert(cert_pem).get()); }
+
+CertInfo inspect_certificate(x509_st* cert) {
   CertInfo info;
-  info.subject_cn = name_entry(X509_get_subject_name(cert.get()), NID_commonName);
-  info.subject_ou = name_entry(X509_get_subject_name(cert.get()), NID_organizationalUnitName);
-  info.issuer_cn = name_entry(X509_get_issuer_name(cert.get()), NID_commonName);
-  info.not_before_ms = time_ms(X509_get0_notBefore(cert.get()));
-  info.not_after_ms = time_ms(X509_get0_notAfter(cert.get()));
-  info.is_ca = X509_check_ca(cert.get()) != 0;
+  info.subject_cn = name_entry(X509_get_subject_name(cert), NID_commonName);
+  info.subject_ou = name_entry(X509_get_subject_name(cert), NID_organizationalUnitName);
+  info.issuer_cn = name_entry(X509_get_issuer_name(cert), NID_commonName);
+  info.not_before_ms = time_ms(X509_get0_notBefore(cert));
+  info.not_after_ms = time_ms(X509_get0_notAfter(cert));
+  info.is_ca = X509_check_ca(cert) != 0;
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  check(X509_digest(cert.get(), EVP_sha256(), md, &n), "hash the certificate");
+  check(X509_digest(cert, EVP_sha256(), md, &n), "hash the certificate");
   static const char* hex = "0123456789abcdef";
   for (unsigned i = 0; i < n; ++i) {
     info.sha256 += hex[md[i] >> 4];

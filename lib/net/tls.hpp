@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+struct x509_st;  // OpenSSL's X509
+
 namespace mlops::net {
 
 struct KeyPair {
@@ -41,5 +43,7 @@ std::string sign_request(const KeyPair& ca, const std::string& csr_pem, const st
                          int days);
 
 CertInfo inspect_certificate(const std::string& cert_pem);
+// The same of a parsed certificate (one a TLS peer presented), without a PEM round trip.
+CertInfo inspect_certificate(x509_st* cert);
 
 }  // namespace mlops::net

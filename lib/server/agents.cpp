@@ -104,7 +104,7 @@ bool revoke_agent(store::Store& st, const std::string& name, int64_t now_ms) {
   return sqlite3_changes(st.catalog().handle()) > 0;
 }
 
-httplib::Server::Handler Server::Impl::agent_only(Handler handler) {
+httplib::Server::Handler Server::Impl::agent_only(Handler handler, bool hold_store) {
   return guarded(auth::Role::operator_, [handler](const httplib::Request& req, httplib::Response& res, const Caller& c,
                                                   store::Store& st) {
     std::string name = req.matches[1];
@@ -112,7 +112,7 @@ httplib::Server::Handler Server::Impl::agent_only(Handler handler) {
       return reply_error(res, 403, c.via + " '" + c.name + "' is not agent '" + name + "'",
                          "agents use the certificate they were given by 'mlops agent join'");
     handler(req, res, c, st);
-  });
+  }, hold_store);
 }
 
 void Server::Impl::agent_routes() {
@@ -203,8 +203,11 @@ void Server::Impl::agent_routes() {
     res.set_content(a.body, "application/json");
   }));
 
+  // Parsed before the store is taken: the JSON of a big batch is most of its cost, and other
+  // requests need not wait for it.
   http->Post(R"(/api/v1/agents/([^/]+)/spool)", agent_only([this](const httplib::Request& req, auto& res, auto&,
-                                                                   store::Store& st) { ingest(req, res, st); }));
+                                                                   store::Store& st) { ingest(req, res, st); },
+                                                            false));
 }
 
 }  // namespace mlops::server

@@ -67,10 +67,11 @@ struct Server::Impl {
   int64_t seen_flushed_ms = 0;
 
   using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Caller&, store::Store&)>;
-  // A route that needs at least `need`; the handler runs with the store locked.
-  httplib::Server::Handler guarded(auth::Role need, Handler handler);
+  // A route that needs at least `need`; the handler runs with the store locked, unless
+  // `hold_store` is false (it then takes store_mutex itself, after work that needs no store).
+  httplib::Server::Handler guarded(auth::Role need, Handler handler, bool hold_store = true);
   // As guarded, for agents only, and only for the agent named in the path's first match.
-  httplib::Server::Handler agent_only(Handler handler);
+  httplib::Server::Handler agent_only(Handler handler, bool hold_store = true);
 
   // An agent's spool (spool.cpp); apply_run returns the blobs to upload first, if any.
   void ingest(const httplib::Request& req, httplib::Response& res, store::Store& st);

@@ -17,20 +17,30 @@ using store::Stmt;
 
 namespace {
 
+// The item's kind, without copying it ("" when there is none).
+const std::string& kind_of(const json& item) {
+  static const std::string none;
+  if (!item.is_object()) return none;
+  auto it = item.find("kind");
+  return it != item.end() && it->is_string() ? it->get_ref<const std::string&>() : none;
+}
+
 bool is_point(const std::string& kind) { return kind == "stat" || kind == "event" || kind == "overflow"; }
 
 // One stat point, event or overflow notice; false when it is malformed (skipped, and counted).
-bool insert_point(Stmt& stat, Stmt& event, const json& item, const std::string& agent) {
-  const std::string kind = item.value("kind", "");
+bool insert_point(Stmt& stat, Stmt& event, const json& item, const std::string& kind, const std::string& agent) {
+  auto text = [](const json& v) -> const std::string& { return v.get_ref<const std::string&>(); };
   if (kind == "stat") {
-    const json& p = item.value("stat", json());
+    auto it = item.find("stat");
+    if (it == item.end()) return false;
+    const json& p = *it;
     if (!p.is_array() || p.size() != 9 || !p[6].is_number() || !p[8].is_number_integer()) return false;
     for (int i : {0, 1, 2, 3, 4, 7})
       if (!p[i].is_string()) return false;
     stat.reset();
-    for (int i : {0, 1, 2, 3, 4}) stat.bind(i + 1, p[i].get<std::string>());
+    for (int i : {0, 1, 2, 3, 4}) stat.bind(i + 1, text(p[i]));
     p[5].is_number_integer() ? stat.bind(6, p[5].get<int64_t>()) : stat.bind_null(6);
-    stat.bind_real(7, p[6].get<double>()).bind(8, p[7].get<std::string>()).bind(9, p[8].get<int64_t>()).run();
+    stat.bind_real(7, p[6].get<double>()).bind(8, text(p[7])).bind(9, p[8].get<int64_t>()).run();
     return true;
   }
   event.reset();
@@ -42,12 +52,14 @@ bool insert_point(Stmt& stat, Stmt& event, const json& item, const std::string& 
     event.bind(8, item.value("atMs", int64_t{0})).run();
     return true;
   }
-  const json& e = item.value("event", json());
+  auto it = item.find("event");
+  if (it == item.end()) return false;
+  const json& e = *it;
   if (!e.is_array() || e.size() != 8 || !e[7].is_number_integer()) return false;
   for (int i = 0; i < 7; ++i)
     if (!e[i].is_string()) return false;
   if (e[3] != "event" && e[3] != "alert") return false;
-  for (int i = 0; i < 7; ++i) event.bind(i + 1, e[i].get<std::string>());
+  for (int i = 0; i < 7; ++i) event.bind(i + 1, text(e[i]));
   event.bind(8, e[7].get<int64_t>()).run();
   return true;
 }
@@ -60,6 +72,7 @@ void Server::Impl::ingest(const httplib::Request& req, httplib::Response& res, s
   if (!body) return;
   if (!body->contains("items") || !(*body)["items"].is_array()) return reply_error(res, 400, "expected items, an array");
   const json& items = (*body)["items"];
+  std::lock_guard<std::mutex> lock(store_mutex);
   auto* db = st.catalog().handle();
   int64_t acked = 0;
   {
@@ -67,7 +80,11 @@ void Server::Impl::ingest(const httplib::Request& req, httplib::Response& res, s
     s.bind(1, agent);
     if (s.step()) acked = s.integer(0);
   }
-  auto seq_of = [](const json& item) { return item.is_object() ? item.value("seq", int64_t{0}) : int64_t{0}; };
+  auto seq_of = [](const json& item) -> int64_t {
+    if (!item.is_object()) return 0;
+    auto it = item.find("seq");
+    return it != item.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+  };
   int64_t applied = 0, skipped = 0, rejected = 0;
   size_t i = 0;
   while (i < items.size()) {
@@ -77,18 +94,18 @@ void Server::Impl::ingest(const httplib::Request& req, httplib::Response& res, s
       ++skipped, ++i;
       continue;
     }
-    std::string kind = item.value("kind", "");
+    const std::string& kind = kind_of(item);
     if (is_point(kind)) {
       store::Catalog::Transaction tx(st.catalog());
       Stmt stat(db, "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
       Stmt event(db, "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
-      for (; i < items.size() && is_point(items[i].value("kind", "")); ++i) {
+      for (; i < items.size() && is_point(kind_of(items[i])); ++i) {
         int64_t s = seq_of(items[i]);
         if (s <= acked) {
           ++skipped;
           continue;
         }
-        insert_point(stat, event, items[i], agent) ? ++applied : ++rejected;
+        insert_point(stat, event, items[i], kind_of(items[i]), agent) ? ++applied : ++rejected;
         acked = s;
       }
       Stmt(db, "UPDATE agents SET acked_seq = ? WHERE name = ?").bind(1, acked).bind(2, agent).run();
