@@ -97,13 +97,15 @@ int main(int argc, char** argv) {
       } else {
         std::string spool = "/api/v1/agents/" + name + "/spool";
         while (Clock::now() < end) {
-          std::string body = "{\"items\":[";
+          // As an agent's spool sends them: points under consecutive numbers in one "stats" item.
+          std::string body = "{\"items\":[{\"seq\":" + std::to_string(seq + 1) + ",\"kind\":\"stats\",\"points\":[";
           for (long i = 0; i < param; ++i) {
             if (i) body += ',';
-            body += "{\"seq\":" + std::to_string(++seq) + ",\"kind\":\"stat\",\"stat\":[\"bench\",\"fleet\",\"" + name +
-                    "\",\"stat\",\"latency\",null," + std::to_string(i) + ",\"{}\"," + std::to_string(1796000000000 + i) + "]}";
+            body += "[\"bench\",\"fleet\",\"" + name + "\",\"stat\",\"latency\",null," + std::to_string(i) + ",\"{}\"," +
+                    std::to_string(1796000000000 + i) + "]";
           }
-          body += "]}";
+          body += "]}]}";
+          seq += param;
           auto sent = Clock::now();
           auto res = client->Post(spool, body, "application/json");
           auto done = Clock::now();

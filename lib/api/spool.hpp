@@ -7,6 +7,9 @@
 //   {"seq": 8, "kind": "event", "event": [run, ion, node, kind, level, name, message, atMs]}
 //   {"seq": 9, "kind": "run",   "run": {...RunRecord}, "model": {...ModelVersion} | absent}
 //   {"seq": 10, "kind": "overflow", "dropped": 120, "policy": "drop-oldest", "atMs": ...}
+//
+// On the wire, stat points under consecutive numbers are sent as one item, the k-th point under
+// the item's number plus k: {"seq": 11, "kind": "stats", "points": [[...], [...]]}.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -25,23 +25,29 @@ const std::string& kind_of(const json& item) {
   return it != item.end() && it->is_string() ? it->get_ref<const std::string&>() : none;
 }
 
-bool is_point(const std::string& kind) { return kind == "stat" || kind == "event" || kind == "overflow"; }
+bool is_point(const std::string& kind) {
+  return kind == "stats" || kind == "stat" || kind == "event" || kind == "overflow";
+}
+
+const std::string& text(const json& v) { return v.get_ref<const std::string&>(); }
+
+// [run, ion, node, source, name, step|null, value, labels, atMs]
+bool insert_stat(Stmt& stat, const json& p) {
+  if (!p.is_array() || p.size() != 9 || !p[6].is_number() || !p[8].is_number_integer()) return false;
+  for (int i : {0, 1, 2, 3, 4, 7})
+    if (!p[i].is_string()) return false;
+  stat.reset();
+  for (int i : {0, 1, 2, 3, 4}) stat.bind(i + 1, text(p[i]));
+  p[5].is_number_integer() ? stat.bind(6, p[5].get<int64_t>()) : stat.bind_null(6);
+  stat.bind_real(7, p[6].get<double>()).bind(8, text(p[7])).bind(9, p[8].get<int64_t>()).run();
+  return true;
+}
 
 // One stat point, event or overflow notice; false when it is malformed (skipped, and counted).
 bool insert_point(Stmt& stat, Stmt& event, const json& item, const std::string& kind, const std::string& agent) {
-  auto text = [](const json& v) -> const std::string& { return v.get_ref<const std::string&>(); };
   if (kind == "stat") {
     auto it = item.find("stat");
-    if (it == item.end()) return false;
-    const json& p = *it;
-    if (!p.is_array() || p.size() != 9 || !p[6].is_number() || !p[8].is_number_integer()) return false;
-    for (int i : {0, 1, 2, 3, 4, 7})
-      if (!p[i].is_string()) return false;
-    stat.reset();
-    for (int i : {0, 1, 2, 3, 4}) stat.bind(i + 1, text(p[i]));
-    p[5].is_number_integer() ? stat.bind(6, p[5].get<int64_t>()) : stat.bind_null(6);
-    stat.bind_real(7, p[6].get<double>()).bind(8, text(p[7])).bind(9, p[8].get<int64_t>()).run();
-    return true;
+    return it != item.end() && insert_stat(stat, *it);
   }
   event.reset();
   if (kind == "overflow") {
@@ -90,17 +96,34 @@ void Server::Impl::ingest(const httplib::Request& req, httplib::Response& res, s
   while (i < items.size()) {
     const json& item = items[i];
     int64_t seq = seq_of(item);
-    if (seq <= acked) {
+    const std::string& kind = kind_of(item);
+    if (!is_point(kind) && seq <= acked) {
       ++skipped, ++i;
       continue;
     }
-    const std::string& kind = kind_of(item);
     if (is_point(kind)) {
       store::Catalog::Transaction tx(st.catalog());
       Stmt stat(db, "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
       Stmt event(db, "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
       for (; i < items.size() && is_point(kind_of(items[i])); ++i) {
         int64_t s = seq_of(items[i]);
+        if (kind_of(items[i]) == "stats") {
+          // Points under consecutive numbers from the item's: each is skipped or applied by its own.
+          auto points = items[i].find("points");
+          if (points == items[i].end() || !points->is_array()) {
+            ++rejected;
+            continue;
+          }
+          for (const auto& p : *points) {
+            if (s <= acked) {
+              ++skipped, ++s;
+              continue;
+            }
+            insert_stat(stat, p) ? ++applied : ++rejected;
+            acked = s++;
+          }
+          continue;
+        }
         if (s <= acked) {
           ++skipped;
           continue;

@@ -404,8 +404,12 @@ class Server(harness.MlopsTest):
         for skipped in (0, 3):
             code, _, doc = self.call(spool, ctx=me, method="POST", body=batch)
             self.assertEqual((code, json.loads(doc)["acked"], json.loads(doc)["skipped"]), (200, 3, skipped))
+        # Points under consecutive numbers in one item, as agents send them: each skipped or applied by its own.
+        grouped = {"seq": 2, "kind": "stats", "points": [point(n)["stat"] for n in (2, 3, 4)]}
+        code, _, doc = self.call(spool, ctx=me, method="POST", body=json.dumps({"items": [grouped]}).encode())
+        self.assertEqual((code, json.loads(doc)["acked"], json.loads(doc)["applied"], json.loads(doc)["skipped"]), (200, 4, 1, 2))
         db = sqlite3.connect(os.path.join(self.store, "catalog.db"))
-        self.assertEqual(db.execute("SELECT count(*) FROM stats WHERE name = 'p'").fetchone()[0], 2)
+        self.assertEqual(db.execute("SELECT value FROM stats WHERE name = 'p' ORDER BY id").fetchall(), [(1,), (2,), (4,)])
         db.close()
         run = {"id": "r1", "ion": "i", "node": "n", "pipeline": "p:1", "status": "succeeded", "outcome": "exit 0",
                "args": {}, "model": "i.n:1", "modelIn": "", "startedMs": 1000, "finishedMs": 2000, "actor": "edge-1",
@@ -414,15 +418,15 @@ class Server(harness.MlopsTest):
                  "mode": "0644", "source": "m", "aliases": [], "metrics": {}, "params": {}, "labels": {"run": "r1"},
                  "createdAt": "2026-01-01T00:00:00.000Z", "createdBy": "edge-1"}
         code, _, doc = self.call(spool, ctx=me, method="POST",
-                                 body=json.dumps({"items": [{"seq": 4, "kind": "run", "run": run, "model": model}]}).encode())
-        self.assertEqual((code, json.loads(doc)["missing"], json.loads(doc)["acked"]), (409, ["sha256:" + "3" * 64], 3))
+                                 body=json.dumps({"items": [{"seq": 5, "kind": "run", "run": run, "model": model}]}).encode())
+        self.assertEqual((code, json.loads(doc)["missing"], json.loads(doc)["acked"]), (409, ["sha256:" + "3" * 64], 4))
         self.assertEqual(self.call(spool, ctx=me, method="POST", body=b'{"items": 1}')[0], 400)
         self.assertEqual(self.call(spool, method="POST", body=batch)[0], 401)
         self.assertEqual(self.call(spool, operator, method="POST", body=batch)[0], 403)
         # Listed for anyone; revoked by an admin, after which its certificate is refused.
         code, _, doc = self.call("/api/v1/agents", viewer)
         [agent] = json.loads(doc)["items"]
-        self.assertEqual((agent["name"], agent["labels"], agent["ackedSeq"], agent["revoked"]), ("edge-1", {"tier": "edge"}, 3, False))
+        self.assertEqual((agent["name"], agent["labels"], agent["ackedSeq"], agent["revoked"]), ("edge-1", {"tier": "edge"}, 4, False))
         self.assertEqual(self.call("/api/v1/agents")[0], 401)
         self.assertEqual(self.call("/api/v1/agents/edge-1", method="DELETE")[0], 401)
         self.assertEqual(self.call("/api/v1/agents/edge-1", operator, method="DELETE")[0], 403)
