@@ -23,6 +23,7 @@ bench: build
 	@bench/store.sh $(BUILD)/cli/mlops
 	@scripts/pyenv $(BUILD)/pyenv
 	@bench/spark.sh $(BUILD)/cli/mlops
+	@bench/fleet.sh $(BUILD)/cli/mlops $(BUILD)/fleet_load
 
 install: build
 	@cmake --install $(BUILD)
