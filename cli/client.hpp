@@ -22,6 +22,10 @@ class Client {
   virtual std::vector<store::ModelVersion> list_models(const store::ListFilter& filter) = 0;
   // A version by reference, with its tree when it is a directory.
   virtual std::pair<store::ModelVersion, store::Tree> show_model(const std::string& ref) = 0;
+  // A new version from a file or directory; the version as recorded.
+  virtual store::ModelVersion push_model(const store::PushRequest& request) = 0;
+  // The version, written under its source name inside dest_dir, verified, or not at all.
+  virtual store::PullResult pull_model(const std::string& ref, const std::string& dest_dir, bool force) = 0;
   // Models held by approval policies, and people's decisions on them.
   virtual std::vector<runtime::Pending> pending_approvals(int64_t now_ms) = 0;
   virtual std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) = 0;

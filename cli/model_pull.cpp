@@ -18,7 +18,7 @@ struct PullOptions {
 
 int run(const PullOptions& o, Env& env) {
   auto ref = store::parse_model_ref(o.ref);
-  auto result = env.store().pull(ref, o.dir, o.force);
+  auto result = env.client().pull_model(o.ref, o.dir, o.force);
   auto body = version_json(result.version);
   body["path"] = result.path;
   std::string name = "model/" + version_id(result.version);

@@ -40,7 +40,7 @@ int run(const PushOptions& o, Env& env) {
   store::PushRequest req = validate(o);
   req.actor = env.actor();
   req.now_ms = env.clock.now_ms();
-  store::ModelVersion v = env.store().push(req);
+  store::ModelVersion v = env.client().push_model(req);
   std::string name = "model/" + version_id(v);
   print_result(env, document("ModelVersion", version_json(v)), {name}, {name + " sha256:" + v.digest});
   return 0;

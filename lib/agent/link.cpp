@@ -25,25 +25,25 @@ std::string describe_answer(const std::string& what, const net::HttpResponse& r)
 }
 
 Link::Link(const AgentConfig& config)
-    : base_(config.server),
-      ca_(config.credentials + "/ca.crt"),
-      cert_(config.credentials + "/agent.crt"),
-      key_(config.credentials + "/agent.key"),
-      partial_dir_(config.data_dir + "/downloads"),
-      max_rate_(config.max_rate) {
-  while (!base_.empty() && base_.back() == '/') base_.pop_back();
-  for (const auto& f : {ca_, cert_, key_})
+    : Link(Endpoint{config.server, config.credentials + "/ca.crt", config.credentials + "/agent.crt",
+                    config.credentials + "/agent.key", "", config.data_dir + "/downloads", config.max_rate}) {
+  for (const auto& f : {e_.ca, e_.cert, e_.key})
     if (!util::path_exists(f))
       throw util::Error(util::Exit::not_found, "no '" + f + "'", "get the agent's credentials with 'mlops agent join'");
+}
+
+Link::Link(Endpoint endpoint) : e_(std::move(endpoint)) {
+  while (!e_.server.empty() && e_.server.back() == '/') e_.server.pop_back();
 }
 
 net::HttpRequest Link::make(const std::string& method, const std::string& path) const {
   net::HttpRequest r;
   r.method = method;
-  r.url = base_ + path;
-  r.ca_file = ca_;
-  r.cert_file = cert_;
-  r.key_file = key_;
+  r.url = e_.server + path;
+  r.ca_file = e_.ca;
+  r.cert_file = e_.cert;
+  r.key_file = e_.key;
+  if (!e_.token.empty()) r.headers.push_back("Authorization: Bearer " + e_.token);
   return r;
 }
 
@@ -51,27 +51,34 @@ net::HttpResponse Link::request(const std::string& method, const std::string& pa
                                 std::vector<std::string> headers) {
   auto r = make(method, path);
   r.body = body;
-  r.headers = std::move(headers);
+  r.headers.insert(r.headers.end(), headers.begin(), headers.end());
   if (!body.empty()) r.headers.push_back("Content-Type: application/json");
   return net::http_request(r);
 }
 
 json Link::call(const std::string& method, const std::string& path, const json& body) {
   auto r = request(method, path, body.is_null() ? "" : body.dump());
-  if (r.status < 200 || r.status >= 300) throw util::Error(util::Exit::error, describe_answer(method + " " + path, r));
+  if (r.status < 200 || r.status >= 300) {
+    // The exit code a command would give for the same refusal made locally.
+    util::Exit code = util::Exit::error;
+    if (r.status == 400) code = util::Exit::usage;
+    if (r.status == 404) code = util::Exit::not_found;
+    if (r.status == 401 || r.status == 403) code = util::Exit::permission;
+    throw util::Error(code, describe_answer(method + " " + path, r));
+  }
   return json::parse(r.body);
 }
 
 uint64_t Link::download_blob(store::Store& store, const std::string& hex) {
   if (store.blobs().has(hex)) return 0;
-  util::make_dirs(partial_dir_);
-  std::string part = partial_dir_ + "/" + hex + ".part";
+  util::make_dirs(e_.partial_dir);
+  std::string part = e_.partial_dir + "/" + hex + ".part";
   util::Fd fd(::open(part.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
   if (fd.get() < 0) throw util::Error(util::Exit::error, "cannot write '" + part + "'");
   uint64_t have = util::size_or_zero(part), fetched = 0;
   auto r = make("GET", "/api/v1/blobs/sha256:" + hex);
   r.timeout_ms = 0;
-  r.max_receive_rate = max_rate_;
+  r.max_receive_rate = e_.max_rate;
   if (have) r.headers.push_back("Range: bytes=" + std::to_string(have) + "-");
   // What arrives is appended and synced as it comes, so a kill loses at most the unsynced tail,
   // which the next attempt fetches again.
@@ -122,9 +129,9 @@ uint64_t Link::upload_blob(store::Store& store, const std::string& hex) {
     auto r = make("PATCH", "/api/v1/uploads/sha256:" + hex);
     r.body = chunk;
     r.timeout_ms = 0;
-    r.max_send_rate = max_rate_;
-    r.headers = {"Content-Type: application/offset+octet-stream", "Upload-Offset: " + std::to_string(offset),
-                 "Upload-Length: " + std::to_string(size)};
+    r.max_send_rate = e_.max_rate;
+    r.headers.insert(r.headers.end(), {"Content-Type: application/offset+octet-stream",
+                                       "Upload-Offset: " + std::to_string(offset), "Upload-Length: " + std::to_string(size)});
     auto answer = net::http_request(r);
     if (answer.status == 409) {  // the server holds another amount: go on from there
       offset = std::stoull(answer.header("upload-offset").empty() ? "0" : answer.header("upload-offset"));

@@ -14,9 +14,17 @@
 
 namespace mlops::agent {
 
+// Where a server is and how to prove who is asking: a client certificate (agents) or a token.
+struct Endpoint {
+  std::string server, ca, cert, key, token;
+  std::string partial_dir;  // where interrupted downloads wait to be resumed
+  int64_t max_rate = 0;
+};
+
 class Link {
  public:
   explicit Link(const AgentConfig& config);
+  explicit Link(Endpoint endpoint);
 
   // Any answer; no answer at all is an error (the server is unreachable).
   net::HttpResponse request(const std::string& method, const std::string& path, const std::string& body = "",
@@ -29,12 +37,11 @@ class Link {
   // Sends blob `hex` of `store` unless the server has it; returns the bytes sent now.
   uint64_t upload_blob(store::Store& store, const std::string& hex);
 
-  const std::string& server() const { return base_; }
+  const std::string& server() const { return e_.server; }
 
  private:
   net::HttpRequest make(const std::string& method, const std::string& path) const;
-  std::string base_, ca_, cert_, key_, partial_dir_;
-  int64_t max_rate_ = 0;
+  Endpoint e_;
 };
 
 // "GET /path: 403 message" from a Status answer, for errors.

@@ -51,6 +51,11 @@ util::Fd Store::lock(bool exclusive) const {
 }
 
 ModelVersion Store::push(const PushRequest& request) {
+  util::Fd held = lock(false);
+  return registry_->add_version(stage(request));
+}
+
+ModelVersion Store::stage(const PushRequest& request) {
   validate_model_name(request.name);
   struct stat st;
   if (::stat(request.path.c_str(), &st) != 0) util::throw_errno("read", request.path, errno);
@@ -59,7 +64,7 @@ ModelVersion Store::push(const PushRequest& request) {
     source = util::open_read(request.path);  // before the lock: a bad input touches nothing
   else if (!S_ISDIR(st.st_mode))
     throw Error(Exit::error, "cannot push '" + request.path + "': not a regular file or directory");
-  util::Fd held = lock(false);
+  util::Fd held = lock(false);  // the caller may hold it too: flock locks of one process do not conflict
   ModelVersion v;
   v.name = request.name;
   v.source = util::basename_of(request.path);
@@ -83,7 +88,7 @@ ModelVersion Store::push(const PushRequest& request) {
     v.size = info.size;
     v.files = 1;
   }
-  return registry_->add_version(std::move(v));
+  return v;
 }
 
 PullResult Store::pull(const ModelRef& ref, const std::string& dest_dir, bool force) {

@@ -53,6 +53,9 @@ class Store {
   Registry& registry() { return *registry_; }
 
   ModelVersion push(const PushRequest& request);
+  // The blobs of a push, stored, and the version that would name them (number 0, not recorded):
+  // what a client sends to a server.
+  ModelVersion stage(const PushRequest& request);
   // Writes the version into `dest_dir` under its source name; refuses to replace an existing path
   // unless `force`.
   PullResult pull(const ModelRef& ref, const std::string& dest_dir, bool force);

@@ -567,7 +567,7 @@ class Server(harness.MlopsTest):
                          self.fails(3, "model", "show", "churn:9").rstrip("\n").split(" [")[0])
         self.assertIn("invalid", self.fails(2, "model", "show", "churn:x", store=False))
         # A command that cannot talk to a server yet refuses, instead of using the local store.
-        err = self.fails(2, "model", "push", self.path("a.bin"), "--name", "churn", store=False)
+        err = self.fails(2, "model", "delete", "churn:1", store=False)
         self.assertEqual(err, "mlops: error: this command does not work against a server yet (context 'prod', "
                               f"{self.url}) [name the local store with --store, or switch with 'mlops context use local']\n")
         self.assertEqual(self.ok("model", "list", "fraud", "-o", "name"), "model/fraud:1\n", "--store: the local store")
@@ -580,6 +580,42 @@ class Server(harness.MlopsTest):
         self.assertEqual(self.ok("context", "use", "local", store=False), "context/local in use\n")
         self.assertEqual(self.ok("model", "list", "-o", "name", store=False), "")
         self.assertEqual(self.ok("model", "list", "-o", "name", store=False, env={"MLOPS_CONTEXT": "prod"}), local[1])
+
+    def test_push_and_pull_through_a_server_context_are_push_and_pull_on_its_store(self):
+        self.start()
+        self.ok("context", "add", "prod", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"),
+                "--token", self.token("operator", "ci"), "-q", store=False)
+        self.write("w.bin", os.urandom(200000))
+        self.write("dir/weights.bin", b"w" * 5000)
+        self.write("dir/conf/params.json", b"{}", mode=0o600)
+        out = self.ok("model", "push", self.path("w.bin"), "--name", "churn", "--metric", "auc=0.9", store=False)
+        with open(self.path("w.bin"), "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        self.assertEqual(out, f"model/churn:1 sha256:{digest}\n")
+        self.ok("model", "push", self.path("dir"), "--name", "deep", "-q", store=False)
+        # On the server's store, as if pushed there, by the token's holder.
+        [v] = json.loads(self.ok("model", "list", "churn", "-o", "json"))["items"]
+        self.assertEqual((v["digest"], v["metrics"], v["createdBy"]), ("sha256:" + digest, {"auc": 0.9}, "ci"))
+        self.ok("store", "fsck", "-q")
+        # Pulled back byte for byte, modes and all; a second pull refuses to overwrite, as locally.
+        self.assertEqual(self.ok("model", "pull", "churn:1", "-d", self.path("out"), store=False),
+                         f"model/churn:1 pulled to {self.path('out')}/w.bin\n")
+        with open(self.path("out", "w.bin"), "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(), digest)
+        self.ok("model", "pull", "deep", "-d", self.path("out"), "-q", store=False)
+        self.assertEqual(stat.S_IMODE(os.stat(self.path("out", "dir", "conf", "params.json")).st_mode), 0o600)
+        with open(self.path("out", "dir", "weights.bin"), "rb") as f:
+            self.assertEqual(f.read(), b"w" * 5000)
+        remote = self.fails(1, "model", "pull", "churn:1", "-d", self.path("out"), store=False)
+        local = self.fails(1, "model", "pull", "churn:1", "-d", self.path("out"))
+        self.assertEqual(remote, local)
+        self.assertIn("no model named", self.fails(3, "model", "pull", "nope", store=False))
+        # A viewer may pull but not push; nothing is recorded.
+        self.ok("context", "add", "look", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"),
+                "--token", self.token("viewer"), "-q", store=False)
+        self.assertIn("has role viewer; this needs operator",
+                      self.fails(7, "--context", "look", "model", "push", self.path("w.bin"), "--name", "x", store=False))
+        self.assertEqual(len(json.loads(self.ok("model", "list", "-o", "json"))["items"]), 2)
 
     def test_plain_http_only_on_the_loopback_and_a_clean_stop(self):
         self.assertEqual(self.fails(2, "server", "run", "--listen", "0.0.0.0:0", "--insecure-http"),
