@@ -71,7 +71,7 @@ int run(const AgentOptions& o, Env& env) {
     env.out.flush();
   };
   if (!o.config.empty()) {
-    agent::RemoteAgent remote(agent::load_agent_config(o.config), env.clock, say);
+    agent::RemoteAgent remote(agent::load_agent_config(o.config), env.clock, say, o.on_stop == "cancel");
     run_until_signalled(remote);
     return 0;
   }

@@ -34,8 +34,13 @@ struct RemoteAgent::Impl {
   int64_t backoff_ms = 0;
   std::mt19937_64 rng{std::random_device{}()};
 
+  // The runtime's loop and the link loop both report: one line at a time.
   Impl(AgentConfig c, const util::Clock& k, std::function<void(const std::string&)> s)
-      : config(std::move(c)), clock(k), say(std::move(s)) {}
+      : config(std::move(c)), clock(k), say([this, s = std::move(s)](const std::string& line) {
+          std::lock_guard<std::mutex> lock(say_mutex);
+          s(line);
+        }) {}
+  std::mutex say_mutex;
 
   // One round with the server: say who we are (once), send the spool, poll the assignment.
   void sync(store::Store& replica, Spool& spool, Link& link) {
@@ -106,7 +111,8 @@ struct RemoteAgent::Impl {
   }
 };
 
-RemoteAgent::RemoteAgent(AgentConfig config, const util::Clock& clock, std::function<void(const std::string&)> say)
+RemoteAgent::RemoteAgent(AgentConfig config, const util::Clock& clock, std::function<void(const std::string&)> say,
+                         bool cancel_on_stop)
     : impl_(std::make_unique<Impl>(std::move(config), clock, std::move(say))) {
   auto& c = impl_->config;
   impl_->link = std::make_unique<Link>(c);  // missing credentials fail here, before anything runs
@@ -117,6 +123,7 @@ RemoteAgent::RemoteAgent(AgentConfig config, const util::Clock& clock, std::func
   opts.identity.labels = c.labels;
   opts.actor = c.name;
   opts.base_env = runtime::caller_environment();
+  opts.cancel_on_stop = cancel_on_stop;
   impl_->agent = std::make_unique<runtime::Agent>(c.data_dir + "/store", opts, clock, impl_->say);
 }
 

@@ -16,7 +16,9 @@ namespace mlops::agent {
 
 class RemoteAgent {
  public:
-  RemoteAgent(AgentConfig config, const util::Clock& clock, std::function<void(const std::string&)> say);
+  // cancel_on_stop: a stop cancels running batch runs (else they may finish; see runtime::Agent).
+  RemoteAgent(AgentConfig config, const util::Clock& clock, std::function<void(const std::string&)> say,
+              bool cancel_on_stop = true);
   ~RemoteAgent();
 
   // Runs until stop(); the first stop lets the link loop send what the spool holds, briefly.

@@ -96,8 +96,8 @@ class Fleet(harness.MlopsTest):
         self.write(f"{name}/agent.yaml", json.dumps(spec))  # JSON is YAML
         return os.path.join(d, "agent.yaml")
 
-    def agent(self, config):
-        a = Process(self, ["agent", "run", "--config", config])
+    def agent(self, config, *extra):
+        a = Process(self, ["agent", "run", "--config", config, *extra])
         self.procs.append(a)
         a.wait_for(r"^agent/\S+ started")
         return a
@@ -200,7 +200,7 @@ class Fleet(harness.MlopsTest):
                    "    - {name: emit, pipeline: emit, placement: {selector: {tier: edge}}, schedule: {every: 1s}}\n")
         self.ok("ion", "apply", "-f", self.path("p"), "-q")
         self.env["COUNT"] = self.path("count")
-        edge = self.agent(self.join("edge-1", {"tier": "edge"}))
+        edge = self.agent(self.join("edge-1", {"tier": "edge"}), "--on-stop", "finish")
         deadline = time.monotonic() + 30
         while not self.stats_on_server("p") and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -208,7 +208,15 @@ class Fleet(harness.MlopsTest):
 
         self.assertEqual(self.server.stop(), 0)
         edge.wait_for(r"^agent/edge-1: no answer from https://127.0.0.1:[0-9]+/api/v1/.* \(retrying with back-off\)$")
-        time.sleep(60)
+        time.sleep(20)
+        # Restarted with no server to ask: it runs what its replica holds, and its spool waits.
+        self.assertEqual(edge.stop(), 0)
+        before = len(os.listdir(self.path("count")))
+        edge = self.agent(self.path("edge-1", "agent.yaml"), "--on-stop", "finish")
+        edge.wait_for(r"^agent/edge-1: no answer from https://127.0.0.1:[0-9]+/api/v1/")
+        edge.wait_for(r"^run/\S+ succeeded \(field/emit: exit 0\)$")
+        time.sleep(40)
+        self.assertGreater(len(os.listdir(self.path("count"))), before)
         runs = len(os.listdir(self.path("count"))) - 1
         self.assertGreater(runs, 40, "the schedule kept running with the server away")
         self.server = self.start_server()  # the same port: the agent's config names it
