@@ -7,6 +7,7 @@
 #include "agent/link.hpp"
 #include "api/documents.hpp"
 #include "api/flows.hpp"
+#include "api/spool.hpp"
 #include "runtime/approval.hpp"
 #include "server/server.hpp"
 #include "store/model_ref.hpp"
@@ -36,6 +37,13 @@ class LocalClient : public Client {
     return runtime::pending_approvals(store_, now_ms);
   }
   std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) override { return runtime::decide(store_, d); }
+  std::vector<runtime::RunRecord> list_runs(const std::string& ion, const std::string& node) override {
+    return runtime::list_runs(store_, ion, node);
+  }
+  std::pair<runtime::RunRecord, std::vector<runtime::StatSummary>> show_run(const std::string& id) override {
+    auto r = runtime::get_run(store_, id);
+    return {r, runtime::run_stats(store_, r.id)};
+  }
   nlohmann::json list_agents() override { return server::list_agents(store_); }
   void revoke_agent(const std::string& name, int64_t now_ms) override {
     if (!server::revoke_agent(store_, name, now_ms))
@@ -139,6 +147,22 @@ class ServerClient : public Client {
     return out;
   }
 
+  std::vector<runtime::RunRecord> list_runs(const std::string& ion, const std::string& node) override {
+    std::string path = "/api/v1/runs";
+    if (!ion.empty()) path += "?ion=" + escape(ion);
+    if (!node.empty()) path += std::string(ion.empty() ? "?" : "&") + "node=" + escape(node);
+    auto doc = get(path);
+    std::vector<runtime::RunRecord> out;
+    for (const auto& item : doc.at("items")) out.push_back(api::run_record_from(item));
+    return out;
+  }
+  std::pair<runtime::RunRecord, std::vector<runtime::StatSummary>> show_run(const std::string& id) override {
+    auto doc = get("/api/v1/runs/" + escape(id));
+    std::vector<runtime::StatSummary> stats;
+    for (const auto& s : doc.at("stats"))
+      stats.push_back({s.at("name"), s.at("source"), s.at("points"), s.at("last")});
+    return {api::run_record_from(doc), stats};
+  }
   nlohmann::json list_agents() override { return get("/api/v1/agents").at("items"); }
   void revoke_agent(const std::string& name, int64_t) override { get("/api/v1/agents/" + escape(name), "DELETE"); }
 

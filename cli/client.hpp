@@ -10,6 +10,7 @@
 #include "cli/config.hpp"
 #include "net/http.hpp"
 #include "runtime/approval.hpp"
+#include "runtime/run.hpp"
 #include "store/registry.hpp"
 #include "store/store.hpp"
 #include "store/tree.hpp"
@@ -29,6 +30,9 @@ class Client {
   // Models held by approval policies, and people's decisions on them.
   virtual std::vector<runtime::Pending> pending_approvals(int64_t now_ms) = 0;
   virtual std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) = 0;
+  // Runs, newest last, and one run with a summary of its stats.
+  virtual std::vector<runtime::RunRecord> list_runs(const std::string& ion, const std::string& node) = 0;
+  virtual std::pair<runtime::RunRecord, std::vector<runtime::StatSummary>> show_run(const std::string& id) = 0;
   // Agents that joined (AgentList items), and revoking one.
   virtual nlohmann::json list_agents() = 0;
   virtual void revoke_agent(const std::string& name, int64_t now_ms) = 0;

@@ -18,7 +18,7 @@ struct ListOptions {
 };
 
 int run(const ListOptions& o, Env& env) {
-  auto runs = runtime::list_runs(env.store(), o.ion, o.node);
+  auto runs = env.client().list_runs(o.ion, o.node);
   nlohmann::json items = nlohmann::json::array();
   Table table;
   table.columns = {{"ID"}, {"ION"}, {"NODE"}, {"STATUS"}, {"OUTCOME", true}, {"MODEL"}, {"DURATION"}, {"AGE"}};
@@ -56,11 +56,11 @@ struct ShowOptions {
 };
 
 int show(const ShowOptions& o, Env& env) {
-  auto r = runtime::get_run(env.store(), o.id);
+  auto [r, summaries] = env.client().show_run(o.id);
   if (structured_output(env)) {
     auto j = run_json(r);
     j["stats"] = nlohmann::json::array();
-    for (const auto& s : runtime::run_stats(env.store(), r.id))
+    for (const auto& s : summaries)
       j["stats"].push_back({{"name", s.name}, {"source", s.source}, {"points", s.points}, {"last", s.last}});
     print_document(env, document("Run", j));
     return 0;
@@ -70,7 +70,7 @@ int show(const ShowOptions& o, Env& env) {
     return 0;
   }
   std::string stats;
-  for (const auto& s : runtime::run_stats(env.store(), r.id))
+  for (const auto& s : summaries)
     stats += (stats.empty() ? "" : ", ") + s.name + "=" + util::format_number(s.last) + " (" + std::to_string(s.points) +
              (s.points == 1 ? " point" : " points") + ")";
   std::string args;
@@ -88,8 +88,9 @@ int show(const ShowOptions& o, Env& env) {
       {"Model", r.model.empty() ? "-" : "model/" + r.model},
       {"Started", util::format_rfc3339(r.started_ms) + " by " + r.actor},
       {"Finished", r.finished_ms ? util::format_rfc3339(r.finished_ms) : "-"},
-      {"Stats", stats.empty() ? "-" : stats},
-      {"Directory", runtime::run_dir(env.store(), r.id)}};
+      {"Stats", stats.empty() ? "-" : stats}};
+  // The run's files are where it ran: here, or on the agent that ran it.
+  if (!env.server_context()) fields.push_back({"Directory", runtime::run_dir(env.store(), r.id)});
   if (!r.spark_state.empty())
     fields.insert(fields.begin() + 6, {"Spark", r.spark_state + (r.spark_app.empty() ? "" : " (application " + r.spark_app + ")")});
   print_fields(env, fields);

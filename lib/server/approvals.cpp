@@ -1,8 +1,9 @@
-// People deciding on held models through the server: anyone may see what waits, approvers decide.
+// Runs, and people deciding on held models, through the server: anyone may see what waits, approvers decide.
 // The policy's own rules (its approvers, quorum, requesterCannotApprove, expiry) apply on top of
 // the token's role, with the token's name as the person.
 #include "api/documents.hpp"
 #include "api/flows.hpp"
+#include "api/spool.hpp"
 #include "runtime/approval.hpp"
 #include "server/internal.hpp"
 
@@ -12,6 +13,23 @@ using nlohmann::json;
 
 void Server::Impl::approval_routes() {
   using auth::Role;
+  // Runs as agents reported them (and as run on the server's machine), in the spool's run shape.
+  http->Get("/api/v1/runs", guarded(Role::viewer, [](const httplib::Request& req, httplib::Response& res, const Caller&,
+                                                     store::Store& st) {
+    json items = json::array();
+    for (const auto& r : runtime::list_runs(st, req.get_param_value("ion"), req.get_param_value("node")))
+      items.push_back(api::run_record(r));
+    reply(res, api::document("RunRecordList", {{"items", items}}));
+  }));
+  http->Get(R"(/api/v1/runs/([^/]+))", guarded(Role::viewer, [](const httplib::Request& req, httplib::Response& res,
+                                                               const Caller&, store::Store& st) {
+    auto r = runtime::get_run(st, req.matches[1]);
+    json doc = api::run_record(r), stats = json::array();
+    for (const auto& s : runtime::run_stats(st, r.id))
+      stats.push_back({{"name", s.name}, {"source", s.source}, {"points", s.points}, {"last", s.last}});
+    doc["stats"] = stats;
+    reply(res, api::document("RunRecord", doc));
+  }));
   http->Get("/api/v1/approvals", guarded(Role::viewer, [this](auto&, auto& res, auto&, store::Store& st) {
     json items = json::array();
     for (const auto& p : runtime::pending_approvals(st, clock.now_ms())) items.push_back(api::pending(p));

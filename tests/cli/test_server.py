@@ -459,6 +459,21 @@ class Server(harness.MlopsTest):
         code, _, doc = self.call("/api/v1/approvals", alice, method="POST", body=decision)
         self.assertEqual((code, json.loads(doc)["actor"], json.loads(doc)["flows"][0]["kind"]), (200, "alice", "passed"))
         self.assertEqual(json.loads(self.call("/api/v1/approvals", viewer)[2])["items"], [])
+        # Runs read the same through the server as from its store.
+        [run] = json.loads(self.call("/api/v1/runs?ion=rel", viewer)[2])["items"]
+        self.assertEqual(self.call("/api/v1/runs/" + run["id"], viewer)[0], 200)
+        self.assertEqual(self.call("/api/v1/runs/r0-nope", viewer)[0], 404)
+        self.assertEqual(self.call("/api/v1/runs")[0], 401)
+        self.assertEqual(self.call("/api/v1/runs/" + run["id"])[0], 401)
+        self.ok("context", "add", "prod", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"),
+                "--token", viewer, "-q", store=False)
+        for args in (("run", "list", "-o", "json"), ("run", "list", "--node", "make", "-o", "name"),
+                     ("run", "show", run["id"], "-o", "json"), ("run", "show", run["id"], "-o", "yaml")):
+            self.assertEqual(self.ok(*args, store=False), self.ok(*args), args)
+        words = lambda text: [" ".join(l.split()) for l in text.splitlines() if not l.startswith("Directory:")]
+        self.assertEqual(words(self.ok("run", "show", run["id"], store=False)), words(self.ok("run", "show", run["id"])))
+        self.assertEqual(self.fails(3, "run", "show", "r0-nope", store=False).split(" (server")[0],
+                         self.fails(3, "run", "show", "r0-nope").rstrip("\n").split(" [")[0])
 
     def test_an_agent_joins_with_a_key_it_keeps_and_then_speaks_mutual_tls(self):
         self.start()
