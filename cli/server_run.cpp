@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "cli/commands.hpp"
@@ -30,7 +31,12 @@ int run(const ServerOptions& o, Env& env) {
   opts.tls_dir = o.tls_dir.empty() ? opts.store_root + "/tls" : o.tls_dir;
   opts.plain_http = o.insecure_http;
   opts.version = MLOPS_VERSION;
-  opts.log = [&env](const std::string& line) { env.debug(line); };
+  // Requests are served on many threads: one line at a time.
+  auto log_mutex = std::make_shared<std::mutex>();
+  opts.log = [&env, log_mutex](const std::string& line) {
+    std::lock_guard<std::mutex> lock(*log_mutex);
+    env.debug(line);
+  };
   server::Server server(opts);
 
   // As in 'agent run': one thread takes the signals, before the server's threads exist.
