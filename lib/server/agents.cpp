@@ -2,8 +2,9 @@
 // their assignment and send their spools. The assignment is everything an agent needs to run the
 // nodes placed on it: each ION's current revision, the pipeline versions of its nodes, and the
 // model each consuming node was last delivered. Its ETag changes with its content, so an unchanged
-// poll is a 304 with no body; while nothing was applied, delivered or uploaded since the last
-// poll, the cached answer is used without reading the catalog (a heartbeat costs no SQL).
+// poll is a 304 with no body. The answer is cached per agent and made again only when what it is
+// made of changed: one small query, made at most every 100 ms for all agents, says so, and
+// catches changes made beside the server too (a CLI applying IONs to its store).
 #include "api/documents.hpp"
 #include "ion/registry.hpp"
 #include "net/tls.hpp"
@@ -25,8 +26,10 @@ using store::Stmt;
 namespace {
 
 constexpr int kAgentCertificateDays = 397;
-constexpr int64_t kAssignmentMaxAgeMs = 5000;  // changes made beside the server (a local CLI) show within this
 constexpr int64_t kSeenFlushMs = 10000;
+// Every agent's poll would otherwise ask what assignments are made of; asked at most this often,
+// a change reaches the next polls within it.
+constexpr int64_t kInputsEveryMs = 100;
 
 bool valid_agent_name(const std::string& name) {
   return !name.empty() && name.size() <= 63 &&
@@ -40,6 +43,16 @@ runtime::AgentIdentity identity_of(store::Store& st, const std::string& name) {
   s.bind(1, name);
   if (s.step()) who.labels = json::parse(s.text(0), nullptr, false).get<std::map<std::string, std::string>>();
   return who;
+}
+
+// What assignments are made of, in one string that changes when any of it does.
+std::string assignment_inputs(store::Store& st) {
+  Stmt s(st.catalog().handle(),
+         "SELECT (SELECT coalesce(max(rowid), 0) FROM ion_revisions) || ':' || (SELECT count(*) FROM ions) || ':' || "
+         "(SELECT coalesce(max(id), 0) FROM flow_events) || ':' || (SELECT coalesce(max(rowid), 0) FROM pipeline_versions) "
+         "|| ':' || (SELECT coalesce(max(rowid), 0) FROM versions) || ':' || (SELECT count(*) FROM models)");
+  s.step();
+  return s.text(0);
 }
 
 json pipeline_doc(const pipeline::PipelineVersion& v) {
@@ -60,7 +73,12 @@ json assignment(store::Store& st, const runtime::AgentIdentity& who) {
       pipelines[p.name + ":" + std::to_string(p.version)] = pipeline_doc(p);
       std::string model = runtime::delivered_model(st, m.name, n.name);
       if (model.empty()) continue;
-      auto v = st.registry().resolve(store::parse_model_ref(model));
+      store::ModelVersion v;
+      try {
+        v = st.registry().resolve(store::parse_model_ref(model));
+      } catch (const util::Error&) {
+        continue;  // deleted since: the node keeps what it has
+      }
       json doc = api::model_version(v);
       if (v.type == "directory") doc["tree"] = api::model_tree(st.read_tree(v.digest));
       deliveries.push_back({{"node", n.name}, {"model", doc}});
@@ -186,12 +204,14 @@ void Server::Impl::agent_routes() {
       seen_flushed_ms = now;
     }
     auto& a = assigned[name];
-    if (a.generation != generation || now - a.computed_ms > kAssignmentMaxAgeMs) {
-      std::string body = assignment(st, identity_of(st, name)).dump() + "\n";
-      if (body != a.body) a.etag = "\"" + util::sha256_hex(body).substr(0, 32) + "\"";
-      a.body = std::move(body);
-      a.generation = generation;
-      a.computed_ms = now;
+    if (now - inputs_ms >= kInputsEveryMs || now < inputs_ms) {
+      inputs = assignment_inputs(st);
+      inputs_ms = now;
+    }
+    if (a.inputs != inputs || a.body.empty()) {
+      a.body = assignment(st, identity_of(st, name)).dump() + "\n";
+      a.etag = "\"" + util::sha256_hex(a.body).substr(0, 32) + "\"";
+      a.inputs = inputs;
     }
     res.set_header("ETag", a.etag);
     res.set_header("Cache-Control", "no-cache");

@@ -46,7 +46,6 @@ void Server::Impl::approval_routes() {
                         clock.now_ms()};
     json flows = json::array();
     for (const auto& e : runtime::decide(st, d)) flows.push_back(api::flow_event(e));
-    generation++;
     reply(res, api::document("ApprovalResult", {{"approve", d.approve}, {"actor", c.name}, {"flows", flows}}));
   }));
 }

@@ -55,13 +55,12 @@ struct Server::Impl {
   std::unique_ptr<store::Store> store;
   util::SystemClock clock;
 
-  // Bumped by every request that may change what an agent is assigned, so an agent's poll is
-  // answered from its cached assignment while nothing changed (see agents.cpp).
-  std::atomic<int64_t> generation{1};
+  // An agent's assignment, kept until what it is made of changes (see agents.cpp).
   struct Assigned {
-    int64_t generation = 0, computed_ms = 0;
-    std::string etag, body;
+    std::string inputs, etag, body;
   };
+  std::string inputs;  // assignment_inputs, read at most every kInputsEveryMs
+  int64_t inputs_ms = 0;
   std::map<std::string, Assigned> assigned;  // by agent, under store_mutex
   std::map<std::string, int64_t> seen_ms;    // agents' last polls, written to the catalog now and then
   int64_t seen_flushed_ms = 0;

@@ -92,7 +92,6 @@ void Server::Impl::model_routes() {
     if (!missing.empty()) return reply_missing(res, "upload the version's blobs first", missing);
     v.created_ms = clock.now_ms();
     auto added = st.registry().add_version(v);
-    generation++;
     reply(res, api::document("ModelVersion", api::model_version(added)), 201);
   }));
 
@@ -179,7 +178,6 @@ void Server::Impl::model_routes() {
       return reply_error(res, 400, "upload of sha256:" + hex + " does not match its digest (received sha256:" +
                                        staged.info.hex + ")", "the upload was discarded: send it again");
     st.blobs().publish(staged);
-    generation++;
     reply(res, api::document("Upload", {{"digest", "sha256:" + hex}, {"offset", have}, {"complete", true}}), 201);
   }));
 }

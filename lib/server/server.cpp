@@ -120,7 +120,7 @@ httplib::Server::Handler Server::Impl::guarded(auth::Role need, Handler handler,
         std::string header = req.get_header_value("Authorization");
         if (header.rfind("Bearer ", 0) == 0) {
           auto token = auth::authenticate(store->catalog(), header.substr(7), clock.now_ms());
-          if (token) caller = Caller{token->name, token->role, "token", false};
+          if (token) caller = Caller{token->name, token->role, "token", false, ""};
         }
         if (!caller) {
           res.set_header("WWW-Authenticate", "Bearer realm=\"mlops\"");

@@ -194,7 +194,6 @@ std::vector<std::string> Server::Impl::apply_run(store::Store& st, const std::st
     } catch (const util::Error& e) {
       if (o.log) o.log("run/" + r.id + ": model/" + r.model + " not passed on: " + e.what());
     }
-    generation++;
   }
   return {};
 }
