@@ -156,17 +156,16 @@ class Fleet(harness.MlopsTest):
             e.wait_for(r"^model/edge-cloud.retrain:1 delivered to edge-cloud/edge-infer \([0-9.]+ [KMG]?i?B fetched\)$")
             e.wait_for(r"^run/\S+ succeeded \(edge-cloud/edge-infer: exit 0\)$")
         # Every run reached the server, inference runs with the approved model; retraining only on the cloud.
+        ran = lambda e: {l.split()[0][4:] for l in e.lines if "succeeded (edge-cloud/edge-infer" in l}
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            infer = [r for r in self.server_json("run", "list", "--node", "edge-infer")["items"]
-                     if r["modelIn"] == "edge-cloud.retrain:1" and r["status"] == "succeeded"]
-            if len(infer) >= 2:
+            ids = {r["id"] for r in self.server_json("run", "list", "--node", "edge-infer")["items"]
+                   if r["modelIn"] == "edge-cloud.retrain:1" and r["status"] == "succeeded"}
+            if all(ids & ran(e) for e in edges):
                 break
             time.sleep(0.2)
-        self.assertGreaterEqual(len(infer), 2)
-        ids = {r["id"] for r in infer}
         for e in edges:
-            self.assertTrue(ids & {l.split()[0][4:] for l in e.lines if "succeeded (edge-cloud/edge-infer" in l}, e.lines)
+            self.assertTrue(ids & ran(e), e.lines)
         for line in cloud.lines:
             self.assertNotIn("edge-infer", line)
         stats = sqlite3.connect(os.path.join(self.store, "catalog.db")).execute(
