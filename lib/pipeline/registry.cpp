@@ -39,6 +39,15 @@ PipelineVersion read_row(const Stmt& s) {
   throw Error(Exit::not_found, "no pipeline named '" + name + "'", guess.empty() ? "" : "did you mean '" + guess + "'?");
 }
 
+void insert_version(sqlite3* db, int64_t pipeline_id, const PipelineVersion& v) {
+  Stmt ins(db,
+           "INSERT INTO pipeline_versions(pipeline_id, version, digest, engine, files, size, summary, created_ms, "
+           "created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, pipeline_id).bind(2, v.version).bind(3, v.digest).bind(4, v.engine).bind(5, static_cast<int64_t>(v.files));
+  ins.bind(6, static_cast<int64_t>(v.size)).bind(7, v.summary.dump()).bind(8, v.created_ms).bind(9, v.created_by);
+  ins.run();
+}
+
 }  // namespace
 
 json summarize(const PipelineManifest& m) {
@@ -102,12 +111,7 @@ UploadResult upload_pipeline(store::Store& store, const std::string& dir, const 
   v.created_ms = now_ms;
   v.created_by = actor;
   Stmt(db, "UPDATE pipelines SET next_version = next_version + 1 WHERE id = ?").bind(1, id).run();
-  Stmt ins(db,
-           "INSERT INTO pipeline_versions(pipeline_id, version, digest, engine, files, size, summary, created_ms, "
-           "created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, id).bind(2, v.version).bind(3, v.digest).bind(4, v.engine).bind(5, static_cast<int64_t>(v.files));
-  ins.bind(6, static_cast<int64_t>(v.size)).bind(7, v.summary.dump()).bind(8, v.created_ms).bind(9, v.created_by);
-  ins.run();
+  insert_version(db, id, v);
   tx.commit();
   return result;
 }
@@ -134,12 +138,7 @@ void import_pipeline(store::Store& store, const PipelineVersion& v) {
     }
   }
   Stmt(db, "UPDATE pipelines SET next_version = max(next_version, ? + 1) WHERE id = ?").bind(1, v.version).bind(2, id).run();
-  Stmt ins(db,
-           "INSERT INTO pipeline_versions(pipeline_id, version, digest, engine, files, size, summary, created_ms, "
-           "created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, id).bind(2, v.version).bind(3, v.digest).bind(4, v.engine).bind(5, static_cast<int64_t>(v.files));
-  ins.bind(6, static_cast<int64_t>(v.size)).bind(7, v.summary.dump()).bind(8, v.created_ms).bind(9, v.created_by);
-  ins.run();
+  insert_version(db, id, v);
   tx.commit();
 }
 

@@ -81,6 +81,9 @@ class Catalog {
 // name of what uses it ("pipeline/NAME:VERSION"), so gc keeps them and fsck checks them.
 std::vector<std::pair<std::string, std::string>> other_blob_roots(Catalog& catalog);
 
+// The SQL that takes a catalog from schema version `from_version` to the next (migrations.cpp).
+const char* migration(int from_version);
+
 // Throws the util::Error for a failed SQLite call.
 [[noreturn]] void throw_sqlite(sqlite3* db, const std::string& what);
 
