@@ -2,9 +2,16 @@
 
 MLOPS_BIN names the binary (ctest sets it); MLOPS_UPDATE_GOLDEN=1 rewrites golden files instead of
 comparing against them.
+
+MLOPS_TEST_VIA=server runs the same suite through a server: each test gets `mlops server run` over
+its store, and every command a test runs against the store goes through a context for that server
+instead (commands that only make sense beside a store, like 'store gc', still use the store). The
+output must be the same; errors lose only the "(server URL, context NAME)" they gain.
 """
 import hashlib
 import os
+import re
+import signal
 import shutil
 import sqlite3
 import stat
@@ -17,6 +24,10 @@ SOURCE_DIR = os.environ.get("MLOPS_SOURCE_DIR", os.path.dirname(os.path.dirname(
 BIN = os.path.abspath(os.environ.get("MLOPS_BIN", os.path.join(SOURCE_DIR, "build", "cli", "mlops")))
 GOLDEN = os.path.join(HERE, "golden")
 UPDATE = os.environ.get("MLOPS_UPDATE_GOLDEN") == "1"
+VIA_SERVER = os.environ.get("MLOPS_TEST_VIA") == "server"
+# Commands run beside the store even through a server: the server's host administers it.
+BESIDE_THE_STORE = {"init", "store", "token", "certs", "server", "agent run", "agent join"}
+SERVER_SUFFIX = re.compile(r" \(server https://127\.0\.0\.1:[0-9]+, context via\)")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "WARNING: ThreadSanitizer")
 
 
@@ -70,19 +81,56 @@ class MlopsTest(unittest.TestCase):
                 self.env[key] = os.environ[key]
 
     def tearDown(self):
+        if getattr(self, "_server", None):
+            self._stop_server()
         subprocess.run(["chmod", "-R", "u+rwX", self.tmp], check=False)
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _through_server(self, args):
+        words = [a for a in map(str, args) if not a.startswith("-")][:2]
+        return VIA_SERVER and words and words[0] not in BESIDE_THE_STORE and " ".join(words) not in BESIDE_THE_STORE
+
+    def _start_server(self):
+        """The store's server, and a context 'via' for it holding an admin token named as the actor."""
+        tls = self.path("server-tls")
+        self._direct(["certs", "init", "--dir", tls, "--host", "127.0.0.1", "-q"])
+        token = self._direct(["token", "create", "--role", "admin", "--name", self.env["MLOPS_ACTOR"], "-q"]).strip()
+        self._server = subprocess.Popen(
+            [BIN, "--store", self.store, "server", "run", "--listen", "127.0.0.1:0", "--tls-dir", tls],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
+        line = self._server.stdout.readline()
+        if not line.startswith("server listening on "):
+            self.fail("the server did not start: " + self._server.stderr.read())
+        self._direct(["context", "add", "via", "--server", line.split()[-1], "--ca", os.path.join(tls, "ca.crt"),
+                      "--token", token, "-q"], store=False)
+
+    def _stop_server(self):
+        self._server.send_signal(signal.SIGTERM)
+        _, err = self._server.communicate(timeout=30)
+        for marker in SANITIZER_MARKERS:
+            self.assertNotIn(marker, err, "sanitizer report from the server")
+        self._server = None
+
+    def _direct(self, args, store=True):
+        argv = [BIN] + (["--store", self.store] if store else []) + args
+        p = subprocess.run(argv, capture_output=True, text=True, env=self.env, cwd=self.tmp, timeout=60)
+        self.assertEqual(p.returncode, 0, f"{argv}: {p.stderr}")
+        return p.stdout
 
     def path(self, *parts):
         return os.path.join(self.tmp, *parts)
 
     def run_mlops(self, *args, store=True, env=None, cwd=None, prefix=(), timeout=300):
-        argv = list(prefix) + [BIN] + (["--store", self.store] if store is True else []) + [str(a) for a in args]
+        via = store is True and self._through_server(args)
+        if via and not getattr(self, "_server", None):
+            self._start_server()
+        where = ["--context", "via"] if via else ["--store", self.store] if store is True else []
+        argv = list(prefix) + [BIN] + where + [str(a) for a in args]
         full_env = dict(self.env, **(env or {}))
         p = subprocess.run(argv, capture_output=True, text=True, env=full_env, cwd=cwd or self.tmp, timeout=timeout)
         for marker in SANITIZER_MARKERS:
             self.assertNotIn(marker, p.stderr, f"sanitizer report from {args}")
-        return Result(p.returncode, p.stdout, p.stderr)
+        return Result(p.returncode, p.stdout, SERVER_SUFFIX.sub("", p.stderr) if via else p.stderr)
 
     def ok(self, *args, **kw):
         r = self.run_mlops(*args, **kw)
@@ -147,6 +195,11 @@ class MlopsTest(unittest.TestCase):
         self.assertTrue(os.path.exists(path), f"missing golden file {name}: run with MLOPS_UPDATE_GOLDEN=1")
         with open(path) as f:
             self.assertEqual(text, f.read(), f"golden file {name} differs (MLOPS_UPDATE_GOLDEN=1 rewrites it)")
+
+
+def beside_the_store(reason):
+    """For a test of what only a local store shows (its files, its absence): skipped through a server."""
+    return unittest.skipIf(VIA_SERVER, "local store only: " + reason)
 
 
 def main():
