@@ -7,11 +7,15 @@
 #include "agent/link.hpp"
 #include "api/documents.hpp"
 #include "api/flows.hpp"
+#include "api/resources.hpp"
 #include "api/spool.hpp"
+#include "pipeline/archive.hpp"
 #include "runtime/approval.hpp"
 #include "server/server.hpp"
 #include "store/model_ref.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/time.hpp"
 
 namespace mlops::cli {
 
@@ -19,7 +23,8 @@ namespace {
 
 class LocalClient : public Client {
  public:
-  explicit LocalClient(store::Store& store) : store_(store) {}
+  LocalClient(store::Store& store, std::string actor, const util::Clock& clock)
+      : store_(store), actor_(std::move(actor)), clock_(clock) {}
   std::vector<store::ModelVersion> list_models(const store::ListFilter& filter) override {
     return store_.registry().list(filter);
   }
@@ -33,6 +38,49 @@ class LocalClient : public Client {
   store::PullResult pull_model(const std::string& ref, const std::string& dest_dir, bool force) override {
     return store_.pull(store::parse_model_ref(ref), dest_dir, force);
   }
+  std::vector<store::ModelVersion> delete_models(const std::string& ref) override {
+    return store_.registry().remove(store::parse_model_ref(ref), actor_, clock_.now_ms());
+  }
+  store::AliasMove set_alias(const std::string& ref, const std::string& alias) override {
+    return store_.registry().set_alias(store::parse_model_ref(ref), alias, actor_, clock_.now_ms());
+  }
+  std::vector<store::ModelEvent> model_history(const std::string& name) override {
+    return store_.registry().history(name);
+  }
+  runtime::FlowEvent rollback_model(const std::string& ion, const std::string& node, const std::string& to) override {
+    auto manifest = ion::load_revision(ion::current_revision(store_, ion));
+    return runtime::rollback(store_, manifest, node, to, actor_, clock_.now_ms());
+  }
+
+  std::vector<ion::Applied> apply_ions(const ion::ApplyInputs& inputs, const std::string& cause, bool dry_run) override {
+    return ion::apply_inputs(store_, inputs, actor_, clock_.now_ms(), cause, dry_run);
+  }
+  std::vector<ion::Revision> list_ions() override { return ion::list_ions(store_); }
+  ion::Revision current_ion(const std::string& name) override { return ion::current_revision(store_, name); }
+  std::vector<ion::Revision> ion_history(const std::string& name) override { return ion::ion_history(store_, name); }
+  ion::ApplyResult rollback_ion(const std::string& name, int64_t to) override {
+    return ion::rollback_ion(store_, name, to, actor_, clock_.now_ms());
+  }
+  void delete_ion(const std::string& name) override { ion::delete_ion(store_, name); }
+
+  pipeline::UploadResult upload_pipeline(const std::string& dir) override {
+    return pipeline::upload_pipeline(store_, dir, actor_, clock_.now_ms());
+  }
+  std::vector<pipeline::PipelineVersion> list_pipelines(const std::string& name) override {
+    return pipeline::list_pipelines(store_, name);
+  }
+  pipeline::PipelineVersion show_pipeline(const std::string& ref) override {
+    return pipeline::resolve_pipeline(store_, store::parse_model_ref(ref));
+  }
+  pipeline::PipelineVersion download_pipeline(const std::string& ref, const std::string& dest) override {
+    auto v = show_pipeline(ref);
+    pipeline::download_pipeline(store_, v, dest);
+    return v;
+  }
+  std::vector<pipeline::PipelineVersion> delete_pipeline(const std::string& ref) override {
+    return pipeline::delete_pipeline(store_, store::parse_model_ref(ref));
+  }
+
   std::vector<runtime::Pending> pending_approvals(int64_t now_ms) override {
     return runtime::pending_approvals(store_, now_ms);
   }
@@ -44,6 +92,10 @@ class LocalClient : public Client {
     auto r = runtime::get_run(store_, id);
     return {r, runtime::run_stats(store_, r.id)};
   }
+  std::vector<runtime::Event> list_events(const std::string& ion) override { return runtime::list_events(store_, ion); }
+  std::vector<runtime::FlowEvent> model_flows(const std::string& ion, const std::string& model) override {
+    return runtime::model_flows(store_, ion, model);
+  }
   nlohmann::json list_agents() override { return server::list_agents(store_); }
   void revoke_agent(const std::string& name, int64_t now_ms) override {
     if (!server::revoke_agent(store_, name, now_ms))
@@ -52,6 +104,8 @@ class LocalClient : public Client {
 
  private:
   store::Store& store_;
+  std::string actor_;
+  const util::Clock& clock_;
 };
 
 std::string escape(const std::string& s) {
@@ -130,6 +184,112 @@ class ServerClient : public Client {
     return result;
   }
 
+  std::vector<store::ModelVersion> delete_models(const std::string& ref) override {
+    std::vector<store::ModelVersion> out;
+    auto doc = get("/api/v1/models/" + escape(ref), "DELETE");
+    for (const auto& item : doc.at("items")) out.push_back(api::model_version_from(item));
+    return out;
+  }
+  store::AliasMove set_alias(const std::string& ref, const std::string& alias) override {
+    auto name = store::parse_model_ref(ref).name;
+    auto doc = get("/api/v1/models/" + escape(name) + "/aliases/" + escape(alias), "PUT",
+                   nlohmann::json{{"ref", ref}}.dump());
+    store::AliasMove move;
+    move.to_version = doc.at("version").get<int64_t>();
+    if (!doc.at("previousVersion").is_null()) move.from_version = doc.at("previousVersion").get<int64_t>();
+    return move;
+  }
+  std::vector<store::ModelEvent> model_history(const std::string& name) override {
+    std::vector<store::ModelEvent> out;
+    auto doc = get("/api/v1/models/" + escape(name) + "/history");
+    for (const auto& item : doc.at("items")) out.push_back(api::model_event_from(item, name));
+    return out;
+  }
+  runtime::FlowEvent rollback_model(const std::string& ion, const std::string& node, const std::string& to) override {
+    auto doc = get("/api/v1/ions/" + escape(ion) + "/nodes/" + escape(node) + "/rollback", "POST",
+                   nlohmann::json{{"to", to}}.dump());
+    return {doc.at("ion"), doc.at("node"), doc.at("model"), "delivered", doc.at("reason"), 0};
+  }
+
+  // Checked first with the pipelines' manifests alone, so a bad apply uploads nothing; then the
+  // pipelines go up as bundles (which the server unpacks and checks itself) and the apply is made.
+  // The files go as written, so errors point into them as a local apply's do.
+  std::vector<ion::Applied> apply_ions(const ion::ApplyInputs& inputs, const std::string& cause, bool dry_run) override {
+    nlohmann::json files = nlohmann::json::array(), manifests = nlohmann::json::array();
+    std::string last;
+    for (const auto& item : inputs.items) {
+      if (item.source_name == last && !files.empty()) continue;
+      files.push_back({{"name", item.source_name}, {"text", item.source}});
+      last = item.source_name;
+    }
+    for (const auto& [name, dir] : inputs.pending_dirs) {
+      std::string path = dir + "/pipeline.yaml";
+      manifests.push_back({{"name", path}, {"manifest", util::read_file(path)}});
+    }
+    nlohmann::json body = {{"files", files}, {"pipelines", manifests}, {"cause", cause}, {"dryRun", true}};
+    auto doc = get("/api/v1/ions", "POST", body.dump());
+    if (!dry_run) {
+      body["pipelines"] = nlohmann::json::array();
+      for (const auto& [name, dir] : inputs.pending_dirs) body["pipelines"].push_back({{"bundle", "sha256:" + upload_bundle(dir)}});
+      body["dryRun"] = false;
+      doc = get("/api/v1/ions", "POST", body.dump());
+    }
+    std::vector<ion::Applied> out;
+    for (const auto& item : doc.at("items")) out.push_back(api::applied_from(item));
+    return out;
+  }
+  std::vector<ion::Revision> list_ions() override {
+    std::vector<ion::Revision> out;
+    auto doc = get("/api/v1/ions");
+    for (const auto& item : doc.at("items")) out.push_back(api::ion_revision_from(item));
+    return out;
+  }
+  ion::Revision current_ion(const std::string& name) override {
+    return api::ion_revision_from(get("/api/v1/ions/" + escape(name)));
+  }
+  std::vector<ion::Revision> ion_history(const std::string& name) override {
+    std::vector<ion::Revision> out;
+    auto doc = get("/api/v1/ions/" + escape(name) + "/revisions");
+    for (const auto& item : doc.at("items")) out.push_back(api::ion_history_entry_from(item, name));
+    return out;
+  }
+  ion::ApplyResult rollback_ion(const std::string& name, int64_t to) override {
+    auto doc = get("/api/v1/ions/" + escape(name) + "/rollback", "POST", nlohmann::json{{"toRevision", to}}.dump());
+    auto a = api::applied_from(doc.at("items").at(0));
+    return {a.name, a.outcome, a.number};
+  }
+  void delete_ion(const std::string& name) override { get("/api/v1/ions/" + escape(name), "DELETE"); }
+
+  // Validated here first, so a bad manifest reads as it would locally, then sent as its bundle.
+  pipeline::UploadResult upload_pipeline(const std::string& dir) override {
+    std::string manifest_path = dir + "/pipeline.yaml";
+    pipeline::parse_pipeline({manifest_path, util::read_file(manifest_path)});
+    auto doc = get("/api/v1/pipelines", "POST", nlohmann::json{{"bundle", "sha256:" + upload_bundle(dir)}}.dump());
+    return {api::pipeline_version_from(doc), doc.at("unchanged").get<bool>()};
+  }
+  std::vector<pipeline::PipelineVersion> list_pipelines(const std::string& name) override {
+    auto doc = get("/api/v1/pipelines" + (name.empty() ? "" : "?name=" + escape(name)));
+    std::vector<pipeline::PipelineVersion> out;
+    for (const auto& item : doc.at("items")) out.push_back(api::pipeline_version_from(item));
+    return out;
+  }
+  pipeline::PipelineVersion show_pipeline(const std::string& ref) override {
+    return api::pipeline_version_from(get("/api/v1/pipelines/" + escape(ref)));
+  }
+  pipeline::PipelineVersion download_pipeline(const std::string& ref, const std::string& dest) override {
+    auto v = show_pipeline(ref);
+    auto& cache = cache_store();
+    link().download_blob(cache, v.digest);
+    pipeline::download_pipeline(cache, v, dest);
+    return v;
+  }
+  std::vector<pipeline::PipelineVersion> delete_pipeline(const std::string& ref) override {
+    auto doc = get("/api/v1/pipelines/" + escape(ref), "DELETE");
+    std::vector<pipeline::PipelineVersion> out;
+    for (const auto& item : doc.at("items")) out.push_back(api::pipeline_version_from(item));
+    return out;
+  }
+
   std::vector<runtime::Pending> pending_approvals(int64_t) override {
     std::vector<runtime::Pending> out;
     auto doc = get("/api/v1/approvals");  // kept: a range-for over a temporary's member would dangle
@@ -163,10 +323,34 @@ class ServerClient : public Client {
       stats.push_back({s.at("name"), s.at("source"), s.at("points"), s.at("last")});
     return {api::run_record_from(doc), stats};
   }
+  std::vector<runtime::Event> list_events(const std::string& ion) override {
+    auto doc = get("/api/v1/events" + (ion.empty() ? "" : "?ion=" + escape(ion)));
+    std::vector<runtime::Event> out;
+    for (const auto& item : doc.at("items")) out.push_back(api::event_from(item));
+    return out;
+  }
+  std::vector<runtime::FlowEvent> model_flows(const std::string& ion, const std::string& model) override {
+    auto doc = get("/api/v1/ions/" + escape(ion) + "/flows?model=" + escape(model));
+    std::vector<runtime::FlowEvent> out;
+    for (const auto& item : doc.at("items")) {
+      auto e = api::flow_event_from(item, ion);
+      e.at_ms = util::parse_rfc3339(item.value("time", "")).value_or(0);
+      out.push_back(e);
+    }
+    return out;
+  }
   nlohmann::json list_agents() override { return get("/api/v1/agents").at("items"); }
   void revoke_agent(const std::string& name, int64_t) override { get("/api/v1/agents/" + escape(name), "DELETE"); }
 
  private:
+  // The directory packed as a pipeline bundle, uploaded unless the server has it; its digest.
+  std::string upload_bundle(const std::string& dir) {
+    auto& cache = cache_store();
+    auto blob = cache.blobs().put_bytes(pipeline::pack_directory(dir).archive);
+    link().upload_blob(cache, blob.hex);
+    return blob.hex;
+  }
+
   // A 2xx body as JSON; a Status document becomes the error it describes, with the exit code a
   // local command would have given.
   nlohmann::json get(const std::string& path, const std::string& method = "GET", const std::string& payload = "") {
@@ -181,10 +365,14 @@ class ServerClient : public Client {
     if (answer.status == 400) code = util::Exit::usage;
     if (answer.status == 404) code = util::Exit::not_found;
     if (answer.status == 401 || answer.status == 403) code = util::Exit::permission;
+    if (body.is_object() && body.contains("exitCode") && body["exitCode"].is_number_integer()) {
+      int exit = body["exitCode"].get<int>();
+      if (exit > 0 && exit <= static_cast<int>(util::Exit::incompatible)) code = static_cast<util::Exit>(exit);
+    }
     std::string message = body.is_object() && body.contains("message") ? body["message"].get<std::string>()
                                                                        : "HTTP " + std::to_string(answer.status);
     throw util::Error(code, message + " (server " + c_.server + ", context " + c_.name + ")",
-                      body.is_object() ? body.value("hint", "") : "");
+                      body.is_object() ? body.value("hint", "") : "", body.is_object() ? body.value("detail", "") : "");
   }
 
   // $XDG_CACHE_HOME/mlops/contexts/NAME (else ~/.cache/...): blobs fetched and sent, partial downloads.
@@ -221,7 +409,9 @@ net::HttpRequest server_request(const Context& c, const std::string& path) {
   return r;
 }
 
-std::unique_ptr<Client> local_client(store::Store& store) { return std::make_unique<LocalClient>(store); }
+std::unique_ptr<Client> local_client(store::Store& store, const std::string& actor, const util::Clock& clock) {
+  return std::make_unique<LocalClient>(store, actor, clock);
+}
 std::unique_ptr<Client> server_client(const Context& context) { return std::make_unique<ServerClient>(context); }
 
 }  // namespace mlops::cli

@@ -39,7 +39,7 @@ const Context* Env::server_context() {
 }
 
 Client& Env::client() {
-  if (!client_) client_ = server_context() ? server_client(*server_context()) : local_client(store());
+  if (!client_) client_ = server_context() ? server_client(*server_context()) : local_client(store(), actor(), clock);
   return *client_;
 }
 
@@ -47,7 +47,7 @@ store::Store& Env::store() {
   if (!store_) {
     if (const Context* c = server_context())
       throw util::Error(util::Exit::usage,
-                        "this command does not work against a server yet (context '" + c->name + "', " + c->server + ")",
+                        "this command works on a local store, not through a server (context '" + c->name + "', " + c->server + ")",
                         "name the local store with --store, or switch with 'mlops context use local'");
     std::string root = store_root();
     // The default store is created on first use; a store named explicitly must exist unless the

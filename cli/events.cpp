@@ -3,6 +3,7 @@
 #include <set>
 #include <thread>
 
+#include "api/resources.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "runtime/events.hpp"
@@ -17,10 +18,7 @@ struct EventsOptions {
   bool follow = false;
 };
 
-nlohmann::json event_json(const runtime::Event& e) {
-  return {{"time", util::format_rfc3339(e.at_ms)}, {"event", e.kind}, {"ion", e.ion}, {"node", e.node},
-          {"model", e.model}, {"detail", e.detail}};
-}
+nlohmann::json event_json(const runtime::Event& e) { return api::event(e); }
 
 std::vector<std::string> event_row(const runtime::Event& e) {
   return {util::format_rfc3339(e.at_ms), e.kind, e.ion + "/" + e.node, e.model.empty() ? "-" : e.model, e.detail};
@@ -34,7 +32,7 @@ int follow(const EventsOptions& o, Env& env) {
   std::set<std::string> seen;
   bool header = !env.global.no_headers && !structured_output(env) && env.global.output != "name";
   for (;;) {
-    for (const auto& e : runtime::list_events(env.store(), o.ion)) {
+    for (const auto& e : env.client().list_events(o.ion)) {
       auto doc = event_json(e);
       if (!seen.insert(doc.dump()).second) continue;
       if (env.global.output == "name") {
@@ -55,7 +53,7 @@ int follow(const EventsOptions& o, Env& env) {
 
 int run(const EventsOptions& o, Env& env) {
   if (o.follow) return follow(o, env);
-  auto events = runtime::list_events(env.store(), o.ion);
+  auto events = env.client().list_events(o.ion);
   nlohmann::json items = nlohmann::json::array();
   Table table;
   table.columns = kColumns;

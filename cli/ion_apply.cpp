@@ -5,7 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/ion_common.hpp"
 #include "cli/output.hpp"
-#include "pipeline/registry.hpp"
+#include "api/resources.hpp"
 
 namespace mlops::cli {
 
@@ -19,28 +19,19 @@ struct ApplyOptions {
 
 int run(const ApplyOptions& o, Env& env) {
   IonInputs inputs = load_ion_inputs(env, o.file);
-  auto& st = env.store();
-  for (const auto& item : inputs.items) ion::check_references(st, item.ion, inputs.pending);
   nlohmann::json items = nlohmann::json::array();
   std::vector<std::string> names, lines;
   std::string suffix = o.dry_run ? " (dry run)" : "";
-  for (const auto& [name, dir] : inputs.pending_dirs) {
-    std::string outcome = "uploaded";
-    int64_t version = 0;
-    if (!o.dry_run) {
-      auto r = pipeline::upload_pipeline(st, dir, env.actor(), env.clock.now_ms());
-      outcome = r.unchanged ? "unchanged" : "uploaded";
-      version = r.version.version;
-    }
-    items.push_back({{"kind", "Pipeline"}, {"name", name}, {"outcome", outcome}, {"version", version}});
-    names.push_back("pipeline/" + name);
-    lines.push_back("pipeline/" + name + (version ? ":" + std::to_string(version) : "") + " " + outcome + suffix);
-  }
   std::string cause = o.cause.empty() ? "apply -f " + o.file : o.cause;
-  for (const auto& r : ion::apply_ions(st, inputs.items, env.actor(), env.clock.now_ms(), cause, o.dry_run)) {
-    items.push_back({{"kind", "ION"}, {"name", r.name}, {"outcome", r.outcome}, {"revision", r.revision}});
-    names.push_back("ion/" + r.name);
-    lines.push_back("ion/" + r.name + " " + r.outcome + suffix);
+  for (const auto& a : env.client().apply_ions(inputs, cause, o.dry_run)) {
+    items.push_back(api::applied(a));
+    if (a.kind == "Pipeline") {
+      names.push_back("pipeline/" + a.name);
+      lines.push_back(names.back() + (a.number ? ":" + std::to_string(a.number) : "") + " " + a.outcome + suffix);
+    } else {
+      names.push_back("ion/" + a.name);
+      lines.push_back(names.back() + " " + a.outcome + suffix);
+    }
   }
   print_result(env, document("ApplyResult", {{"dryRun", o.dry_run}, {"items", items}}), names, lines);
   return 0;

@@ -14,23 +14,15 @@ namespace mlops::cli {
 
 namespace fs = std::filesystem;
 
-static void add_file(IonInputs& inputs, const std::string& name, const std::string& text) {
-  for (const auto& doc : manifest::parse_documents({name, text})) {
-    if (doc.has("kind") && doc.at("kind").is_scalar() && doc.at("kind").as_string() == "Pipeline")
-      doc.at("kind").fail("a Pipeline cannot be applied from a file", "upload its directory: 'mlops pipeline upload DIR'");
-    inputs.items.push_back({ion::parse_ion(doc), text, name});
-  }
-}
-
 IonInputs load_ion_inputs(Env& env, const std::string& path) {
   IonInputs inputs;
   if (path == "-") {
-    add_file(inputs, "<stdin>", std::string(std::istreambuf_iterator<char>(env.in), {}));
+    ion::add_ion_file(inputs, "<stdin>", std::string(std::istreambuf_iterator<char>(env.in), {}));
   } else {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) util::throw_errno("read", path, errno);
     if (!S_ISDIR(st.st_mode)) {
-      add_file(inputs, path, util::read_file(path));
+      ion::add_ion_file(inputs, path, util::read_file(path));
     } else {
       // Directories holding pipeline.yaml are pipelines; every other *.yaml or *.yml below is an ION file.
       std::vector<std::string> files, pipelines;
@@ -52,16 +44,8 @@ IonInputs load_ion_inputs(Env& env, const std::string& path) {
       for (auto& d : pipelines) d.pop_back();
       std::sort(files.begin(), files.end());
       std::sort(pipelines.begin(), pipelines.end());
-      for (const auto& dir : pipelines) {
-        std::string manifest_path = dir + "/pipeline.yaml";
-        auto m = pipeline::parse_pipeline({manifest_path, util::read_file(manifest_path)});
-        if (inputs.pending.count(m.name))
-          throw util::Error(util::Exit::usage, "pipeline '" + m.name + "' is defined twice, in '" +
-                                                   inputs.pending_dirs[m.name] + "' and '" + dir + "'");
-        inputs.pending_dirs[m.name] = dir;
-        inputs.pending.emplace(m.name, std::move(m));
-      }
-      for (const auto& f : files) add_file(inputs, f, util::read_file(f));
+      for (const auto& dir : pipelines) ion::add_pipeline_dir(inputs, dir);
+      for (const auto& f : files) ion::add_ion_file(inputs, f, util::read_file(f));
     }
   }
   if (inputs.items.empty()) throw util::Error(util::Exit::usage, "no ION manifests in '" + path + "'");

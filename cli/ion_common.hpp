@@ -8,15 +8,11 @@
 #include <vector>
 
 #include "cli/env.hpp"
-#include "ion/registry.hpp"
+#include "ion/apply.hpp"
 
 namespace mlops::cli {
 
-struct IonInputs {
-  std::vector<ion::ApplyItem> items;
-  std::map<std::string, pipeline::PipelineManifest> pending;  // pipelines found in a directory
-  std::map<std::string, std::string> pending_dirs;             // pipeline name -> directory
-};
+using IonInputs = ion::ApplyInputs;
 
 IonInputs load_ion_inputs(Env& env, const std::string& path);
 

@@ -14,7 +14,7 @@ struct DeleteOptions {
 };
 
 int run(const DeleteOptions& o, Env& env) {
-  ion::delete_ion(env.store(), o.name);
+  env.client().delete_ion(o.name);
   std::string name = "ion/" + o.name;
   print_result(env, document("IONDeletion", {{"name", o.name}}), {name}, {name + " deleted"});
   return 0;

@@ -27,7 +27,7 @@ std::string controls(const ion::Node& n) {
 }
 
 int run(const DescribeOptions& o, Env& env) {
-  auto r = ion::current_revision(env.store(), o.name);
+  auto r = env.client().current_ion(o.name);
   auto m = ion::load_revision(r);
   if (structured_output(env)) {
     print_document(env, r.spec);

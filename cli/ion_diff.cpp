@@ -79,12 +79,12 @@ int run(const DiffOptions& o, Env& env) {
   env.generic_error_exit = static_cast<int>(util::Exit::diff_failed);
   IonInputs inputs = load_ion_inputs(env, o.file);
   bool differs = false;
+  env.client().apply_ions(inputs, "", true);  // checks, as an apply would
   for (const auto& item : inputs.items) {
-    ion::check_references(env.store(), item.ion, inputs.pending);
     std::vector<std::string> before;
     std::string from = "ion/" + item.ion.name + " (not applied)";
     try {
-      auto current = ion::current_revision(env.store(), item.ion.name);
+      auto current = env.client().current_ion(item.ion.name);
       before = text_lines(canonical_yaml(current.spec));
       from = "ion/" + item.ion.name + " (revision " + std::to_string(current.revision) + ")";
     } catch (const util::Error& e) {

@@ -24,9 +24,9 @@ nlohmann::json ion_document(const ion::Revision& r) {
 int run(const GetOptions& o, Env& env) {
   std::vector<ion::Revision> ions;
   if (o.name.empty())
-    ions = ion::list_ions(env.store());
+    ions = env.client().list_ions();
   else
-    ions.push_back(ion::current_revision(env.store(), o.name));
+    ions.push_back(env.client().current_ion(o.name));
   if (structured_output(env)) {
     if (!o.name.empty()) {
       print_document(env, ion_document(ions.front()));

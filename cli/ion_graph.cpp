@@ -23,7 +23,7 @@ int run(const GraphOptions& o, Env& env) {
     throw util::Error(util::Exit::usage, "invalid --format '" + o.format + "': use text, dot or mermaid",
                       guess.empty() ? "" : "did you mean '" + guess + "'?");
   }
-  auto r = ion::current_revision(env.store(), o.name);
+  auto r = env.client().current_ion(o.name);
   auto m = ion::load_revision(r);
   if (o.format == "dot")
     env.out << ion::render_dot(m);

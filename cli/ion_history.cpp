@@ -1,6 +1,7 @@
 // mlops ion history NAME: every applied revision with time, who and the change cause.
 #include <memory>
 
+#include "api/resources.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "ion/registry.hpp"
@@ -15,14 +16,13 @@ struct HistoryOptions {
 };
 
 int run(const HistoryOptions& o, Env& env) {
-  auto revisions = ion::ion_history(env.store(), o.name);
+  auto revisions = env.client().ion_history(o.name);
   nlohmann::json items = nlohmann::json::array();
   Table table;
   table.columns = {{"REVISION"}, {"APPLIED"}, {"BY"}, {"CAUSE"}};
   std::vector<std::string> names;
   for (const auto& r : revisions) {
-    items.push_back({{"revision", r.revision}, {"appliedAt", util::format_rfc3339(r.applied_ms)},
-                     {"appliedBy", r.applied_by}, {"cause", r.cause}, {"current", r.current}});
+    items.push_back(api::ion_history_entry(r));
     table.rows.push_back({std::to_string(r.revision) + (r.current ? " *" : ""), util::format_rfc3339(r.applied_ms),
                           r.applied_by, r.cause});
     names.push_back("ion/" + r.name + "@" + std::to_string(r.revision));

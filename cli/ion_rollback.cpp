@@ -20,7 +20,7 @@ int run(const RollbackOptions& o, Env& env) {
   long long to = std::strtoll(o.to.c_str(), &end, 10);
   if (o.to.empty() || *end != '\0' || to < 1)
     throw util::Error(util::Exit::usage, "invalid --to-revision '" + o.to + "': use a revision number from 'mlops ion history'");
-  auto r = ion::rollback_ion(env.store(), o.name, to, env.actor(), env.clock.now_ms());
+  auto r = env.client().rollback_ion(o.name, to);
   std::string name = "ion/" + r.name;
   std::string line = r.outcome == "unchanged"
                          ? name + " unchanged (revision " + std::to_string(to) + " is current)"

@@ -17,7 +17,7 @@ struct AliasSetOptions {
 int run(const AliasSetOptions& o, Env& env) {
   auto ref = store::parse_model_ref(o.ref);
   store::validate_alias(o.alias);
-  auto move = env.store().registry().set_alias(ref, o.alias, env.actor(), env.clock.now_ms());
+  auto move = env.client().set_alias(o.ref, o.alias);
   std::string name = "model/" + ref.name + "@" + o.alias;
   if (structured_output(env)) {
     nlohmann::json body = {{"name", ref.name}, {"alias", o.alias}, {"version", move.to_version}};

@@ -16,7 +16,7 @@ struct DeleteOptions {
 
 int run(const DeleteOptions& o, Env& env) {
   auto ref = store::parse_model_ref(o.ref);
-  auto removed = env.store().registry().remove(ref, env.actor(), env.clock.now_ms());
+  auto removed = env.client().delete_models(o.ref);
   nlohmann::json items = nlohmann::json::array();
   std::vector<std::string> names, lines;
   for (const auto& v : removed) {

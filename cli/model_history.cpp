@@ -1,6 +1,7 @@
 // mlops model history NAME: every push, alias move and deletion, oldest first, with time and actor.
 #include <memory>
 
+#include "api/resources.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "util/time.hpp"
@@ -27,17 +28,13 @@ std::string describe(const store::ModelEvent& e) {
 
 int run(const HistoryOptions& o, Env& env) {
   store::validate_model_name(o.name);
-  auto events = env.store().registry().history(o.name);
+  auto events = env.client().model_history(o.name);
   nlohmann::json items = nlohmann::json::array();
   Table table;
   table.columns = {{"TIME"}, {"ACTOR"}, {"ACTION"}, {"CHANGE"}};
   std::vector<std::string> names;
   for (const auto& e : events) {
-    nlohmann::json item = {{"time", util::format_rfc3339(e.at_ms)}, {"actor", e.actor}, {"action", e.action}};
-    if (!e.alias.empty()) item["alias"] = e.alias;
-    item["fromVersion"] = e.from_version ? nlohmann::json(*e.from_version) : nlohmann::json();
-    item["toVersion"] = e.to_version ? nlohmann::json(*e.to_version) : nlohmann::json();
-    items.push_back(item);
+    items.push_back(api::model_event(e));
     table.rows.push_back({util::format_rfc3339(e.at_ms), e.actor, e.action, describe(e)});
     names.push_back("model/" + o.name);
   }

@@ -15,9 +15,7 @@ struct RollbackOptions {
 };
 
 int run(const RollbackOptions& o, Env& env) {
-  auto& st = env.store();
-  auto manifest = ion::load_revision(ion::current_revision(st, o.ion));
-  auto ev = runtime::rollback(st, manifest, o.node, o.to, env.actor(), env.clock.now_ms());
+  auto ev = env.client().rollback_model(o.ion, o.node, o.to);
   print_result(env,
                document("Rollback", {{"ion", ev.ion}, {"node", ev.node}, {"model", ev.model}, {"reason", ev.reason}}),
                {"model/" + ev.model}, {"model/" + ev.model + " rolled back to " + ev.ion + "/" + ev.node});

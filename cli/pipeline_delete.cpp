@@ -14,8 +14,7 @@ struct DeleteOptions {
 };
 
 int run(const DeleteOptions& o, Env& env) {
-  auto ref = store::parse_model_ref(o.ref);
-  auto removed = pipeline::delete_pipeline(env.store(), ref);
+  auto removed = env.client().delete_pipeline(o.ref);
   nlohmann::json items = nlohmann::json::array();
   std::vector<std::string> names, lines;
   for (const auto& v : removed) {

@@ -15,9 +15,9 @@ struct DownloadOptions {
 };
 
 int run(const DownloadOptions& o, Env& env) {
-  auto v = pipeline::resolve_pipeline(env.store(), store::parse_model_ref(o.ref));
-  std::string dest = o.dir.empty() ? v.name : o.dir;
-  pipeline::download_pipeline(env.store(), v, dest);
+  std::string dest = o.dir;
+  if (dest.empty()) dest = env.client().show_pipeline(o.ref).name;
+  auto v = env.client().download_pipeline(o.ref, dest);
   auto body = pipeline_json(v);
   body["path"] = dest;
   std::string name = "pipeline/" + pipeline_id(v);

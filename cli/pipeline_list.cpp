@@ -16,7 +16,7 @@ struct ListOptions {
 };
 
 int run(const ListOptions& o, Env& env) {
-  auto versions = pipeline::list_pipelines(env.store(), o.name);
+  auto versions = env.client().list_pipelines(o.name);
   nlohmann::json items = nlohmann::json::array();
   Table table;
   table.columns = {{"NAME"}, {"VERSION"}, {"ENGINE"}, {"DIGEST"}, {"FILES", true}, {"SIZE"}, {"CREATED BY", true}, {"AGE"}};

@@ -16,7 +16,7 @@ struct ShowOptions {
 };
 
 int run(const ShowOptions& o, Env& env) {
-  auto v = pipeline::resolve_pipeline(env.store(), store::parse_model_ref(o.ref));
+  auto v = env.client().show_pipeline(o.ref);
   if (structured_output(env)) {
     print_document(env, document("PipelineVersion", pipeline_json(v)));
     return 0;

@@ -15,7 +15,7 @@ struct UploadOptions {
 };
 
 int run(const UploadOptions& o, Env& env) {
-  auto result = pipeline::upload_pipeline(env.store(), o.dir, env.actor(), env.clock.now_ms());
+  auto result = env.client().upload_pipeline(o.dir);
   const auto& v = result.version;
   auto body = pipeline_json(v);
   body["unchanged"] = result.unchanged;

@@ -11,7 +11,6 @@
 #include "ion/registry.hpp"
 #include "runtime/flow.hpp"
 #include "schedule/cron.hpp"
-#include "store/catalog.hpp"
 #include "util/error.hpp"
 
 namespace mlops::cli {
@@ -23,14 +22,10 @@ struct WaitOptions {
 };
 
 // The latest flow event about `model` in `ion` matching the wait, if any.
-std::optional<runtime::FlowEvent> find(store::Store& st, const ion::IonManifest& m, const std::string& model,
+std::optional<runtime::FlowEvent> find(Client& client, const ion::IonManifest& m, const std::string& model,
                                        const std::string& node, const std::string& what) {
-  store::Stmt s(st.catalog().handle(),
-                "SELECT node, kind, reason, at_ms FROM flow_events WHERE ion = ? AND model = ? ORDER BY id");
-  s.bind(1, m.name).bind(2, model);
   std::optional<runtime::FlowEvent> found;
-  while (s.step()) {
-    runtime::FlowEvent e{m.name, s.text(0), model, s.text(1), s.text(2), s.integer(3)};
+  for (const auto& e : client.model_flows(m.name, model)) {
     const ion::Node* n = m.find(e.node);
     if (!node.empty() && e.node != node) continue;
     bool approval = n && n->policy && n->policy->type == "approval";
@@ -45,15 +40,15 @@ int run(const WaitOptions& o, Env& env) {
   if (std::find(states.begin(), states.end(), o.what) == states.end())
     throw util::Error(util::Exit::usage, "invalid --for '" + o.what + "': use approved, rejected, delivered or deployed");
   int64_t timeout_ms = schedule::parse_duration(o.timeout) * 1000;
-  auto& st = env.store();
-  auto version = st.registry().resolve(store::parse_model_ref(o.ref));
+  auto& client = env.client();
+  auto version = client.show_model(o.ref).first;
   std::string model = version.name + ":" + std::to_string(version.version);
-  auto m = ion::load_revision(ion::current_revision(st, o.ion));
+  auto m = ion::load_revision(client.current_ion(o.ion));
   if (!o.node.empty() && !m.find(o.node))
     throw util::Error(util::Exit::not_found, "ION '" + o.ion + "' has no node '" + o.node + "'");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    if (auto e = find(st, m, model, o.node, o.what)) {
+    if (auto e = find(client, m, model, o.node, o.what)) {
       bool done = ((o.what == "delivered" || o.what == "deployed") && e->kind == o.what) || (o.what == "approved" && e->kind == "passed") ||
                   (o.what == "rejected" && e->kind == "failed");
       bool opposite = (o.what == "approved" && e->kind == "failed") || (o.what == "rejected" && e->kind == "passed");

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "api/documents.hpp"
+#include "api/resources.hpp"
 #include "ion/registry.hpp"
 #include "pipeline/registry.hpp"
 #include "runtime/flow.hpp"
@@ -17,8 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string hex_of(const std::string& digest) { return digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest; }
-
 bool has_pipeline(store::Store& replica, const std::string& name, int64_t version) {
   try {
     for (const auto& v : pipeline::list_pipelines(replica, name))
@@ -29,17 +28,8 @@ bool has_pipeline(store::Store& replica, const std::string& name, int64_t versio
 }
 
 void ensure_pipeline(store::Store& replica, const json& p, Link& link) {
-  pipeline::PipelineVersion v;
-  v.name = p.at("name");
-  v.version = p.at("version");
+  auto v = api::pipeline_version_from(p);
   if (has_pipeline(replica, v.name, v.version)) return;
-  v.digest = hex_of(p.at("digest"));
-  v.engine = p.at("engine");
-  v.files = p.at("files");
-  v.size = p.at("size");
-  v.summary = p.at("summary");
-  v.created_ms = util::parse_rfc3339(p.at("createdAt")).value_or(0);
-  v.created_by = p.at("createdBy");
   link.download_blob(replica, v.digest);
   pipeline::import_pipeline(replica, v);
 }

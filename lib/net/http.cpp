@@ -92,7 +92,7 @@ std::optional<HttpResponse> perform(const HttpRequest& r, std::string& why) {
   if (!r.proxy) curl_easy_setopt(c, CURLOPT_PROXY, "");
   if (r.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   else if (r.method != "GET") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-  if (!r.body.empty() || r.method == "POST" || r.method == "PUT") {
+  if (!r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, r.body.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
   }

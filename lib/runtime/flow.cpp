@@ -83,6 +83,15 @@ std::vector<FlowEvent> propagate(store::Store& store, const ion::IonManifest& io
   return events;
 }
 
+std::vector<FlowEvent> model_flows(store::Store& store, const std::string& ion, const std::string& model) {
+  Stmt s(store.catalog().handle(),
+         "SELECT node, kind, reason, at_ms FROM flow_events WHERE ion = ? AND model = ? ORDER BY id");
+  s.bind(1, ion).bind(2, model);
+  std::vector<FlowEvent> out;
+  while (s.step()) out.push_back({ion, s.text(0), model, s.text(1), s.text(2), s.integer(3)});
+  return out;
+}
+
 std::string delivered_model(store::Store& store, const std::string& ion, const std::string& node) {
   Stmt s(store.catalog().handle(),
          "SELECT model FROM flow_events WHERE ion = ? AND node = ? AND kind = 'delivered' ORDER BY id DESC LIMIT 1");

@@ -25,6 +25,9 @@ struct FlowEvent {
 std::vector<FlowEvent> propagate(store::Store& store, const ion::IonManifest& ion, const std::string& from,
                                  const std::string& model, int64_t now_ms);
 
+// What happened to `model` (NAME:VERSION) at the nodes of an ION, oldest first.
+std::vector<FlowEvent> model_flows(store::Store& store, const std::string& ion, const std::string& model);
+
 // The model most recently delivered to a pipeline node, or "".
 std::string delivered_model(store::Store& store, const std::string& ion, const std::string& node);
 

@@ -6,6 +6,7 @@
 // made of changed: one small query, made at most every 100 ms for all agents, says so, and
 // catches changes made beside the server too (a CLI applying IONs to its store).
 #include "api/documents.hpp"
+#include "api/resources.hpp"
 #include "ion/registry.hpp"
 #include "net/tls.hpp"
 #include "pipeline/registry.hpp"
@@ -55,12 +56,6 @@ std::string assignment_inputs(store::Store& st) {
   return s.text(0);
 }
 
-json pipeline_doc(const pipeline::PipelineVersion& v) {
-  return {{"name", v.name},       {"version", v.version}, {"digest", "sha256:" + v.digest},
-          {"engine", v.engine},   {"files", v.files},     {"size", v.size},
-          {"summary", v.summary}, {"createdAt", util::format_rfc3339(v.created_ms)}, {"createdBy", v.created_by}};
-}
-
 json assignment(store::Store& st, const runtime::AgentIdentity& who) {
   json ions = json::array();
   for (const auto& rev : ion::list_ions(st)) {
@@ -70,7 +65,7 @@ json assignment(store::Store& st, const runtime::AgentIdentity& who) {
       if (n.policy || !runtime::placed_on(n, who)) continue;
       nodes.push_back(n.name);
       auto p = pipeline::resolve_pipeline(st, store::parse_model_ref(n.pipeline));
-      pipelines[p.name + ":" + std::to_string(p.version)] = pipeline_doc(p);
+      pipelines[p.name + ":" + std::to_string(p.version)] = api::pipeline_version(p);
       std::string model = runtime::delivered_model(st, m.name, n.name);
       if (model.empty()) continue;
       store::ModelVersion v;

@@ -1,6 +1,7 @@
 // What the server's parts share: the state behind the routes, how a caller is known, and the shape
 // of answers. The routes live by resource: server.cpp (identity, tokens), models.cpp (models,
-// blobs, uploads), agents.cpp (join, registration, assignments, spools), approvals.cpp.
+// blobs, uploads), agents.cpp (join, registration, assignments, spools), approvals.cpp (runs, approvals),
+// ions.cpp (IONs, pipelines).
 #pragma once
 
 #include <httplib.h>
@@ -20,6 +21,7 @@
 #include "auth/tokens.hpp"
 #include "server/server.hpp"
 #include "store/store.hpp"
+#include "util/error.hpp"
 #include "util/time.hpp"
 
 namespace mlops::server {
@@ -35,6 +37,7 @@ struct Caller {
 
 // Errors in the shape kubectl users know: a Status document with the HTTP code and a message.
 void reply_error(httplib::Response& res, int status, const std::string& message, const std::string& hint = "");
+void reply_error(httplib::Response& res, int status, const util::Error& e);
 void reply(httplib::Response& res, const nlohmann::json& doc, int status = 200);
 // The request body as a JSON object, or nullopt after answering 400.
 std::optional<nlohmann::json> json_body(const httplib::Request& req, httplib::Response& res);
@@ -80,6 +83,8 @@ struct Server::Impl {
   void model_routes();
   void agent_routes();
   void approval_routes();
+  void ion_routes();
+  void pipeline_routes();
 };
 
 }  // namespace mlops::server

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "api/documents.hpp"
+#include "api/resources.hpp"
 #include "server/internal.hpp"
 #include "store/model_ref.hpp"
 #include "util/error.hpp"
@@ -69,6 +70,37 @@ void Server::Impl::model_routes() {
     auto body = api::model_version(v);
     if (v.type == "directory") body["tree"] = api::model_tree(st.read_tree(v.digest));
     reply(res, api::document("ModelVersion", body));
+  }));
+  http->Delete(R"(/api/v1/models/([^/]+))", guarded(Role::operator_, [this](const httplib::Request& req, httplib::Response& res,
+                                                                          const Caller& c, store::Store& st) {
+    json items = json::array();
+    for (const auto& v : st.registry().remove(store::parse_model_ref(req.matches[1]), c.name, clock.now_ms()))
+      items.push_back(api::model_version(v));
+    reply(res, api::document("ModelDeletion", {{"items", items}}));
+  }));
+  http->Get(R"(/api/v1/models/([^/:@]+)/history)", guarded(Role::viewer, [](const httplib::Request& req, httplib::Response& res,
+                                                                           const Caller&, store::Store& st) {
+    std::string name = req.matches[1];
+    store::validate_model_name(name);
+    json items = json::array();
+    for (const auto& e : st.registry().history(name)) items.push_back(api::model_event(e));
+    reply(res, api::document("ModelEventList", {{"items", items}}));
+  }));
+  // Moves ALIAS to the version `ref` names (a reference to the same model).
+  http->Put(R"(/api/v1/models/([^/:@]+)/aliases/([^/]+))", guarded(Role::operator_, [this](const httplib::Request& req,
+                                                                                          httplib::Response& res,
+                                                                                          const Caller& c,
+                                                                                          store::Store& st) {
+    auto body = json_body(req, res);
+    if (!body) return;
+    std::string name = req.matches[1], alias = req.matches[2];
+    auto ref = store::parse_model_ref(body->contains("ref") && body->at("ref").is_string() ? body->at("ref").get<std::string>()
+                                                                                         : name);
+    if (ref.name != name) return reply_error(res, 400, "ref '" + ref.text + "' is not a version of model '" + name + "'");
+    store::validate_alias(alias);
+    auto move = st.registry().set_alias(ref, alias, c.name, clock.now_ms());
+    reply(res, api::document("ModelAlias", {{"name", name}, {"alias", alias}, {"version", move.to_version},
+                                            {"previousVersion", move.from_version ? json(*move.from_version) : json()}}));
   }));
   // A new version of a model whose blobs were uploaded first; 409 lists the ones still missing.
   http->Post(R"(/api/v1/models/([^/:]+)/versions)", guarded(Role::operator_, [this](const httplib::Request& req, auto& res,

@@ -53,6 +53,17 @@ void reply_error(httplib::Response& res, int status, const std::string& message,
   res.set_content(api::document("Status", body).dump() + "\n", "application/json");
 }
 
+// An error of the library's, with what a client needs to report it as the command would have
+// locally: its exit code and detail (such as the manifest lines around a mistake).
+void reply_error(httplib::Response& res, int status, const Error& e) {
+  json body = {{"code", status}, {"reason", reason_of(status)}, {"message", e.what()},
+               {"exitCode", static_cast<int>(e.code())}};
+  if (!e.hint().empty()) body["hint"] = e.hint();
+  if (!e.detail().empty()) body["detail"] = e.detail();
+  res.status = status;
+  res.set_content(api::document("Status", body).dump() + "\n", "application/json");
+}
+
 void reply(httplib::Response& res, const json& doc, int status) {
   res.status = status;
   res.set_content(doc.dump() + "\n", "application/json");
@@ -147,7 +158,7 @@ httplib::Server::Handler Server::Impl::guarded(auth::Role need, Handler handler,
       if (!hold_store) lock.unlock();
       handler(req, res, *caller, *store);
     } catch (const Error& e) {
-      reply_error(res, status_of(e.code()), e.what(), e.hint());
+      reply_error(res, status_of(e.code()), e);
     } catch (const std::exception& e) {
       reply_error(res, 500, e.what());
     }
@@ -179,6 +190,8 @@ void Server::Impl::routes() {
   model_routes();
   agent_routes();
   approval_routes();
+  ion_routes();
+  pipeline_routes();
 }
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {

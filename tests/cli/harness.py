@@ -25,9 +25,10 @@ BIN = os.path.abspath(os.environ.get("MLOPS_BIN", os.path.join(SOURCE_DIR, "buil
 GOLDEN = os.path.join(HERE, "golden")
 UPDATE = os.environ.get("MLOPS_UPDATE_GOLDEN") == "1"
 VIA_SERVER = os.environ.get("MLOPS_TEST_VIA") == "server"
-# Commands run beside the store even through a server: the server's host administers it.
-BESIDE_THE_STORE = {"init", "store", "token", "certs", "server", "agent run", "agent join"}
-SERVER_SUFFIX = re.compile(r" \(server https://127\.0\.0\.1:[0-9]+, context via\)")
+# Commands run beside the store even through a server: the server's host administers it, and
+# runs happen where the runtime is (through a server, on its agents).
+BESIDE_THE_STORE = {"init", "store", "token", "certs", "server", "agent run", "agent join", "ion run", "run logs", "run cancel"}
+SERVER_SUFFIX = re.compile(r" \(server https://127\.0\.0\.1:[0-9]+, context via(-[a-z0-9]+)?\)")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "WARNING: ThreadSanitizer")
 
 
@@ -92,17 +93,27 @@ class MlopsTest(unittest.TestCase):
 
     def _start_server(self):
         """The store's server, and a context 'via' for it holding an admin token named as the actor."""
-        tls = self.path("server-tls")
-        self._direct(["certs", "init", "--dir", tls, "--host", "127.0.0.1", "-q"])
-        token = self._direct(["token", "create", "--role", "admin", "--name", self.env["MLOPS_ACTOR"], "-q"]).strip()
+        self._tls = self.path("server-tls")
+        self._direct(["certs", "init", "--dir", self._tls, "--host", "127.0.0.1", "-q"])
         self._server = subprocess.Popen(
-            [BIN, "--store", self.store, "server", "run", "--listen", "127.0.0.1:0", "--tls-dir", tls],
+            [BIN, "--store", self.store, "server", "run", "--listen", "127.0.0.1:0", "--tls-dir", self._tls],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
         line = self._server.stdout.readline()
         if not line.startswith("server listening on "):
             self.fail("the server did not start: " + self._server.stderr.read())
-        self._direct(["context", "add", "via", "--server", line.split()[-1], "--ca", os.path.join(tls, "ca.crt"),
-                      "--token", token, "-q"], store=False)
+        self._url = line.split()[-1]
+        self._contexts = set()
+        self._context_for(self.env["MLOPS_ACTOR"])
+
+    def _context_for(self, actor):
+        """Through a server, who acts is the token's holder: one context per MLOPS_ACTOR a test uses."""
+        name = "via" if actor == self.env["MLOPS_ACTOR"] else "via-" + actor
+        if name not in self._contexts:
+            token = self._direct(["token", "create", "--role", "admin", "--name", actor, "-q"]).strip()
+            self._direct(["context", "add", name, "--server", self._url, "--ca", os.path.join(self._tls, "ca.crt"),
+                          "--token", token, "-q"], store=False)
+            self._contexts.add(name)
+        return name
 
     def _stop_server(self):
         self._server.send_signal(signal.SIGTERM)
@@ -124,7 +135,8 @@ class MlopsTest(unittest.TestCase):
         via = store is True and self._through_server(args)
         if via and not getattr(self, "_server", None):
             self._start_server()
-        where = ["--context", "via"] if via else ["--store", self.store] if store is True else []
+        actor = (env or {}).get("MLOPS_ACTOR", self.env["MLOPS_ACTOR"])
+        where = ["--context", self._context_for(actor)] if via else ["--store", self.store] if store is True else []
         argv = list(prefix) + [BIN] + where + [str(a) for a in args]
         full_env = dict(self.env, **(env or {}))
         p = subprocess.run(argv, capture_output=True, text=True, env=full_env, cwd=cwd or self.tmp, timeout=timeout)
@@ -164,8 +176,14 @@ class MlopsTest(unittest.TestCase):
         digest = digest.removeprefix("sha256:")
         return os.path.join(self.store, "blobs", "sha256", digest[:2], digest[2:])
 
+    def forget_client_cache(self):
+        """What a client on another machine has: nothing fetched yet (through a server only)."""
+        shutil.rmtree(os.path.join(self.env["HOME"], ".cache", "mlops"), ignore_errors=True)
+
     def store_state(self):
         """Everything observable about the store: blob files and the catalog's logical content."""
+        if VIA_SERVER and not getattr(self, "_server", None) and os.path.exists(self.store):
+            self._start_server()  # its tokens are there before, not made by what the test checks
         snap = {k: v for k, v in tree_snapshot(self.store).items()
                 if not k.startswith("catalog.db") and k != "lock"}
         db = sqlite3.connect(os.path.join(self.store, "catalog.db"))
@@ -173,6 +191,8 @@ class MlopsTest(unittest.TestCase):
             rows = list(db.iterdump())
         finally:
             db.close()
+        if VIA_SERVER:  # the harness's own tokens, one per actor a test uses, are made on first use
+            rows = [r for r in rows if not r.startswith('INSERT INTO "tokens"')]
         return snap, rows
 
     def expect_file(self, path, text):

@@ -139,7 +139,7 @@ class Ions(harness.MlopsTest):
         self.golden("ion/diff.txt", r.out.replace(changed, "FILE"))
         self.assertEqual(self.run_mlops("ion", "diff", "-f", self.path("nope.yaml")).code, 3)
         self.assertEqual(self.run_mlops("ion", "diff", "-f", os.path.join(CORPUS, "bad", "bad-cron.yaml")).code, 2)
-        self.assertEqual(self.run_mlops("ion", "diff", "-f", self.path("home")).code, 3)
+        self.assertEqual(self.run_mlops("ion", "diff", "-f", self.path("no-such-dir")).code, 3)
 
     def test_bad_manifest_corpus(self):
         bad = sorted(glob.glob(os.path.join(CORPUS, "bad", "*.yaml")))

@@ -140,6 +140,7 @@ class Pipelines(harness.MlopsTest):
         r = self.run_mlops("store", "fsck")
         self.assertEqual(r.code, 4)
         self.assertIn("(used by pipeline/kmeans-train:1)", r.out)
+        self.forget_client_cache()
         self.fails(4, "pipeline", "download", "kmeans-train", "-d", self.path("out"))
         self.assertFalse(os.path.exists(self.path("out")))
 

@@ -582,8 +582,8 @@ class Server(harness.MlopsTest):
                          self.fails(3, "model", "show", "churn:9").rstrip("\n").split(" [")[0])
         self.assertIn("invalid", self.fails(2, "model", "show", "churn:x", store=False))
         # A command that cannot talk to a server yet refuses, instead of using the local store.
-        err = self.fails(2, "model", "delete", "churn:1", store=False)
-        self.assertEqual(err, "mlops: error: this command does not work against a server yet (context 'prod', "
+        err = self.fails(2, "store", "du", store=False)
+        self.assertEqual(err, "mlops: error: this command works on a local store, not through a server (context 'prod', "
                               f"{self.url}) [name the local store with --store, or switch with 'mlops context use local']\n")
         self.assertEqual(self.ok("model", "list", "fraud", "-o", "name"), "model/fraud:1\n", "--store: the local store")
         self.assertEqual(self.fails(3, "model", "list", "--context", "prd", store=False),
@@ -631,6 +631,118 @@ class Server(harness.MlopsTest):
         self.assertIn("has role viewer; this needs operator",
                       self.fails(7, "--context", "look", "model", "push", self.path("w.bin"), "--name", "x", store=False))
         self.assertEqual(len(json.loads(self.ok("model", "list", "-o", "json"))["items"]), 2)
+
+    def test_ions_pipelines_and_model_changes_answer_as_described(self):
+        """Every route the ion, pipeline and model commands use, with each answer it describes."""
+        self.start()
+        v, o, p = self.token("viewer"), self.token("operator"), self.token("approver")
+        post = lambda path, token, doc, method="POST": self.call(path, token, method=method, body=json.dumps(doc).encode(),
+                                                                 headers={"Content-Type": "application/json"})
+        status = lambda got: (got[0], json.loads(got[2]).get("message", ""))
+        self.ok("context", "add", "ops", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"),
+                "--token", o, "-q", store=False)
+        examples = os.path.join(harness.SOURCE_DIR, "examples")
+        for name in ("kmeans-train", "kmeans-infer"):
+            self.ok("pipeline", "upload", os.path.join(examples, "pipelines", name), "-q", store=False)
+        bundle = json.loads(self.call("/api/v1/pipelines/kmeans-train", v)[2])["digest"]
+        # Pipelines
+        self.assertEqual(self.call("/api/v1/pipelines", None)[0], 401)
+        self.assertEqual(len(json.loads(self.call("/api/v1/pipelines", v)[2])["items"]), 2)
+        self.assertEqual(self.call("/api/v1/pipelines?name=kmeans-tran", v)[0], 404)
+        self.assertEqual(self.call("/api/v1/pipelines/kmeans-train@prod", v)[0], 400)
+        self.assertEqual(self.call("/api/v1/pipelines/kmeans-train:7", v)[0], 404)
+        self.assertEqual(self.call("/api/v1/pipelines/kmeans-train", None)[0], 401)
+        self.assertEqual(self.call("/api/v1/pipelines/kmeans-train:1", v, method="DELETE")[0], 403)
+        self.assertEqual(self.call("/api/v1/pipelines/kmeans-train:1", None, method="DELETE")[0], 401)
+        self.assertEqual(self.call("/api/v1/pipelines/" + bundle, o, method="DELETE")[0], 400)
+        self.assertEqual(self.call("/api/v1/pipelines/nope", o, method="DELETE")[0], 404)
+        self.assertEqual(self.call("/api/v1/pipelines/kmeans-train:1", o, method="DELETE")[0], 200)
+        self.assertEqual(post("/api/v1/pipelines", v, {"bundle": bundle})[0], 403)
+        self.assertEqual(post("/api/v1/pipelines", None, {"bundle": bundle})[0], 401)
+        self.assertEqual(status(post("/api/v1/pipelines", o, {"bundle": "sha256:12"})), (400, "invalid bundle digest 'sha256:12'"))
+        self.assertEqual(post("/api/v1/pipelines", o, {"bundle": "sha256:" + "0" * 64})[0], 409)
+        got = post("/api/v1/pipelines", o, {"bundle": bundle})
+        self.assertEqual((got[0], json.loads(got[2])["version"], json.loads(got[2])["createdBy"]), (201, 2, "operator"))
+        self.assertEqual((post("/api/v1/pipelines", o, {"bundle": bundle})[0]), 200, "the latest already: unchanged")
+        # IONs: checks first (a viewer may), then the apply itself
+        quickstart = {"name": "quickstart.yaml", "text": open(os.path.join(examples, "ions", "quickstart.yaml")).read()}
+        got = post("/api/v1/ions", v, {"files": [quickstart], "dryRun": True})
+        self.assertEqual((got[0], json.loads(got[2])["items"][0]["outcome"]), (200, "created"))
+        self.assertIn("applying needs operator", status(post("/api/v1/ions", v, {"files": [quickstart]}))[1])
+        self.assertEqual(post("/api/v1/ions", None, {"files": [quickstart]})[0], 401)
+        self.assertEqual(post("/api/v1/ions", o, {"files": []})[0], 400)
+        self.assertEqual(post("/api/v1/ions", o, {"files": [quickstart], "pipelines": [{"manifest": "x"}]})[0], 400)
+        self.assertEqual(post("/api/v1/ions", o, {"files": [quickstart], "pipelines": [{"bundle": "sha256:" + "1" * 64}]})[0], 409)
+        bad = {"name": "bad.yaml", "text": quickstart["text"].replace("every: 10m", "every: 10 minutes")}
+        code, _, body = post("/api/v1/ions", o, {"files": [bad]})
+        self.assertEqual((code, json.loads(body)["exitCode"]), (400, 2))
+        self.assertTrue(json.loads(body)["message"].startswith("bad.yaml:"), body)
+        self.assertEqual(self.call("/api/v1/ions/quickstart", v)[0], 404, "nothing applied by the checks")
+        got = post("/api/v1/ions", o, {"files": [quickstart], "pipelines": [{"bundle": bundle}], "cause": "api test"})
+        self.assertEqual([(i["kind"], i["outcome"]) for i in json.loads(got[2])["items"]],
+                         [("Pipeline", "unchanged"), ("ION", "created")])
+        self.assertEqual(self.call("/api/v1/ions", None)[0], 401)
+        [ion] = json.loads(self.call("/api/v1/ions", v)[2])["items"]
+        self.assertEqual((ion["status"]["appliedBy"], ion["status"]["cause"], ion["status"]["source"]),
+                         ("operator", "api test", quickstart["text"]))
+        self.assertEqual(self.call("/api/v1/ions/quickstart", None)[0], 401)
+        self.assertEqual(self.call("/api/v1/ions/quickstar", v)[0], 404)
+        self.assertEqual(self.call("/api/v1/ions/quickstart", v)[0], 200)
+        self.assertEqual(len(json.loads(self.call("/api/v1/ions/quickstart/revisions", v)[2])["items"]), 1)
+        self.assertEqual(self.call("/api/v1/ions/quickstart/revisions", None)[0], 401)
+        self.assertEqual(self.call("/api/v1/ions/nope/revisions", v)[0], 404)
+        post("/api/v1/ions", o, {"files": [dict(quickstart, text=quickstart["text"].replace("every: 10m", "every: 20m"))]})
+        self.assertEqual(post("/api/v1/ions/quickstart/rollback", None, {"toRevision": 1})[0], 401)
+        self.assertEqual(post("/api/v1/ions/quickstart/rollback", v, {"toRevision": 1})[0], 403)
+        self.assertEqual(post("/api/v1/ions/quickstart/rollback", o, {"toRevision": 0})[0], 400)
+        self.assertEqual(post("/api/v1/ions/quickstart/rollback", o, {"toRevision": 9})[0], 404)
+        got = post("/api/v1/ions/quickstart/rollback", o, {"toRevision": 1})
+        self.assertEqual((got[0], json.loads(got[2])["items"][0]["revision"]), (200, 3))
+        # A model to a node again
+        self.write("m.bin", b"model one")
+        self.ok("model", "push", self.path("m.bin"), "--name", "quickstart.train", "-q")
+        node = "/api/v1/ions/quickstart/nodes/detect/rollback"
+        self.assertEqual(post(node, None, {"to": "quickstart.train:1"})[0], 401)
+        self.assertEqual(post(node, o, {"to": "quickstart.train:1"})[0], 403, "deploying takes an approver")
+        self.assertEqual(post(node, p, {"to": "quickstart.train:x"})[0], 400)
+        self.assertEqual(post("/api/v1/ions/quickstart/nodes/detct/rollback", p, {})[0], 404)
+        got = post(node, p, {"to": "quickstart.train:1"})
+        self.assertEqual((got[0], json.loads(got[2])["model"]), (200, "quickstart.train:1"))
+        self.assertEqual(status(post(node, p, {"to": "quickstart.train:1"})),
+                         (409, "model 'quickstart.train:1' is already deployed to 'quickstart/detect'"))
+        self.assertEqual(self.call("/api/v1/events", None)[0], 401)
+        events = json.loads(self.call("/api/v1/events?ion=quickstart", v)[2])["items"]
+        self.assertEqual([(e["event"], e["node"], e["model"]) for e in events], [("delivered", "detect", "quickstart.train:1")])
+        flows = "/api/v1/ions/quickstart/flows?model=quickstart.train:1"
+        self.assertEqual(self.call(flows, None)[0], 401)
+        self.assertEqual(self.call("/api/v1/ions/quickstart/flows", v)[0], 400)
+        self.assertEqual(self.call(flows.replace("quickstart/", "quickstar/"), v)[0], 404)
+        self.assertEqual([f["kind"] for f in json.loads(self.call(flows, v)[2])["items"]], ["delivered"])
+        self.assertEqual(self.call("/api/v1/ions/quickstart", v, method="DELETE")[0], 403)
+        self.assertEqual(self.call("/api/v1/ions/quickstart", None, method="DELETE")[0], 401)
+        self.assertEqual(self.call("/api/v1/ions/nope", o, method="DELETE")[0], 404)
+        self.assertEqual(self.call("/api/v1/ions/quickstart", o, method="DELETE")[0], 200)
+        # Model aliases, history and deletion, as the caller
+        self.ok("model", "push", self.path("m.bin"), "--name", "churn", "-q")
+        self.ok("model", "push", self.path("m.bin"), "--name", "churn", "--label", "v=2", "-q")
+        alias = "/api/v1/models/churn/aliases/prod"
+        self.assertEqual(post(alias, None, {"ref": "churn:1"}, "PUT")[0], 401)
+        self.assertEqual(post(alias, v, {"ref": "churn:1"}, "PUT")[0], 403)
+        self.assertEqual(status(post(alias, o, {"ref": "fraud:1"}, "PUT")), (400, "ref 'fraud:1' is not a version of model 'churn'"))
+        self.assertEqual(post(alias, o, {"ref": "churn:9"}, "PUT")[0], 404)
+        got = post(alias, o, {"ref": "churn:1"}, "PUT")
+        self.assertEqual((got[0], json.loads(got[2])["version"], json.loads(got[2])["previousVersion"]), (200, 1, None))
+        self.assertEqual(self.call("/api/v1/models/churn/history", None)[0], 401)
+        self.assertEqual(self.call("/api/v1/models/x!/history", v)[0], 400)
+        self.assertEqual(self.call("/api/v1/models/nope/history", v)[0], 404)
+        events = json.loads(self.call("/api/v1/models/churn/history", v)[2])["items"]
+        self.assertEqual([(e["action"], e["actor"]) for e in events], [("push", "tester"), ("push", "tester"), ("alias", "operator")])
+        self.assertEqual(self.call("/api/v1/models/churn:2", None, method="DELETE")[0], 401)
+        self.assertEqual(self.call("/api/v1/models/churn:2", v, method="DELETE")[0], 403)
+        self.assertEqual(self.call("/api/v1/models/churn:x", o, method="DELETE")[0], 400)
+        self.assertEqual(self.call("/api/v1/models/churn:7", o, method="DELETE")[0], 404)
+        got = self.call("/api/v1/models/churn:2", o, method="DELETE")
+        self.assertEqual((got[0], [i["version"] for i in json.loads(got[2])["items"]]), (200, [2]))
 
     def test_plain_http_only_on_the_loopback_and_a_clean_stop(self):
         self.assertEqual(self.fails(2, "server", "run", "--listen", "0.0.0.0:0", "--insecure-http"),
