@@ -1,6 +1,8 @@
 #include "cli/client.hpp"
 
 #include <cctype>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <cstdio>
 
@@ -11,6 +13,7 @@
 #include "api/spool.hpp"
 #include "pipeline/archive.hpp"
 #include "runtime/approval.hpp"
+#include "runtime/flow.hpp"
 #include "server/server.hpp"
 #include "store/model_ref.hpp"
 #include "util/error.hpp"
@@ -85,6 +88,19 @@ class LocalClient : public Client {
     return runtime::pending_approvals(store_, now_ms);
   }
   std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) override { return runtime::decide(store_, d); }
+  NodeRuns run_node(const std::string& ion, const std::string& node) override {
+    runtime::RunRequest req{ion, node, actor_, &clock_, runtime::caller_environment()};
+    NodeRuns out;
+    out.runs.push_back(runtime::run_node(store_, req));
+    const auto& r = out.runs.back();
+    if (!r.model.empty())
+      out.flows = runtime::propagate(store_, ion::load_revision(ion::current_revision(store_, ion)), r.node, r.model,
+                                     clock_.now_ms());
+    return out;
+  }
+  runtime::RunRecord cancel_run(const std::string& id) override {
+    return runtime::request_cancel(store_, id, actor_, clock_.now_ms());
+  }
   std::vector<runtime::RunRecord> list_runs(const std::string& ion, const std::string& node) override {
     return runtime::list_runs(store_, ion, node);
   }
@@ -305,6 +321,34 @@ class ServerClient : public Client {
     auto doc = get("/api/v1/approvals", "POST", body.dump());
     for (const auto& f : doc.at("flows")) out.push_back(api::flow_event_from(f, d.ion));
     return out;
+  }
+
+  // The server asks the agents the node is placed on; each reports its run through its spool.
+  NodeRuns run_node(const std::string& ion, const std::string& node) override {
+    auto doc = get("/api/v1/ions/" + escape(ion) + "/runs", "POST", nlohmann::json{{"node", node}}.dump());
+    NodeRuns out;
+    for (const auto& item : doc.at("items")) {
+      std::string id = std::to_string(item.at("id").get<int64_t>()), agent = item.at("agent");
+      nlohmann::json request = item;
+      while (!request.at("done").get<bool>()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        request = get("/api/v1/run-requests/" + id);
+      }
+      std::string run = request.at("run");
+      if (run.empty())
+        throw util::Error(util::Exit::error, "agent '" + agent + "' lost its run of " + ion + "/" + node +
+                                                 " (it restarted while the run went on)",
+                          "run it again: 'mlops ion run " + ion + " --node " + node + "'");
+      out.runs.push_back(show_run(run).first);
+      const auto& r = out.runs.back();
+      if (r.model.empty()) continue;
+      for (const auto& f : model_flows(ion, r.model)) out.flows.push_back(f);
+    }
+    return out;
+  }
+
+  runtime::RunRecord cancel_run(const std::string& id) override {
+    return api::run_record_from(get("/api/v1/runs/" + escape(id) + "/cancel", "POST", "{}"));
   }
 
   std::vector<runtime::RunRecord> list_runs(const std::string& ion, const std::string& node) override {

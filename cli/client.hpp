@@ -57,6 +57,15 @@ class Client {
   // Models held by approval policies, and people's decisions on them.
   virtual std::vector<runtime::Pending> pending_approvals(int64_t now_ms) = 0;
   virtual std::vector<runtime::FlowEvent> decide(const runtime::Decision& d) = 0;
+  // A pipeline node run now, waited for, and what its model then set moving along the edges: on
+  // this machine for a local store; through a server, on every agent the node is placed on.
+  struct NodeRuns {
+    std::vector<runtime::RunRecord> runs;
+    std::vector<runtime::FlowEvent> flows;
+  };
+  virtual NodeRuns run_node(const std::string& ion, const std::string& node) = 0;
+  // Asks a running run to stop (through a server: the agent it runs on); the run as it stands.
+  virtual runtime::RunRecord cancel_run(const std::string& id) = 0;
   // Runs, newest last, and one run with a summary of its stats.
   virtual std::vector<runtime::RunRecord> list_runs(const std::string& ion, const std::string& node) = 0;
   virtual std::pair<runtime::RunRecord, std::vector<runtime::StatSummary>> show_run(const std::string& id) = 0;

@@ -1,4 +1,5 @@
-// mlops ion run NAME [--node N] [--once]: run pipeline nodes now, on this machine, and wait for them.
+// mlops ion run NAME [--node N] [--once]: run pipeline nodes now and wait for them: on this machine,
+// or through a server on the agents the nodes are placed on.
 // Without --node, every pipeline node that no edge feeds (the sources of the graph) runs, in manifest
 // order. Produced models always travel along the edges (policies decide, pipeline nodes receive them);
 // with --once the nodes that receive one run too, once each, until the flow ends.
@@ -25,37 +26,35 @@ struct RunOptions {
 };
 
 int run(const RunOptions& o, Env& env) {
-  auto& st = env.store();
+  auto& client = env.client();
   std::vector<std::string> nodes;
   if (!o.node.empty()) {
     nodes.push_back(o.node);
   } else {
-    auto m = ion::load_revision(ion::current_revision(st, o.name));
+    auto m = ion::load_revision(client.current_ion(o.name));
     for (const auto& n : m.nodes) {
       bool fed = std::any_of(m.edges.begin(), m.edges.end(), [&](auto& e) { return e.to == n.name; });
       if (!n.policy && !fed) nodes.push_back(n.name);
     }
   }
-  runtime::RunRequest req{o.name, "", env.actor(), &env.clock, {}};
-  req.base_env = runtime::caller_environment();
   nlohmann::json items = nlohmann::json::array(), flows = nlohmann::json::array();
   std::vector<std::string> names, lines;
   std::string failed;
-  auto manifest = ion::load_revision(ion::current_revision(st, o.name));
   std::set<std::string> done;  // with --once, each node runs at most once
   for (size_t i = 0; i < nodes.size(); ++i) {
-    req.node = nodes[i];
-    if (!done.insert(req.node).second) continue;
-    env.debug("running node '" + req.node + "' of ION '" + o.name + "'");
-    auto r = runtime::run_node(st, req);
-    items.push_back({{"id", r.id}, {"node", r.node}, {"status", r.status}, {"outcome", r.outcome}, {"model", r.model},
-                     {"modelIn", r.model_in}});
-    names.push_back("run/" + r.id);
-    lines.push_back("run/" + r.id + " " + r.status + " (" + o.name + "/" + r.node + ": " + r.outcome + ")" +
-                    (r.model.empty() ? "" : " -> model/" + r.model));
-    if (r.status != "succeeded" && failed.empty()) failed = r.id;
-    if (r.model.empty()) continue;
-    for (const auto& ev : runtime::propagate(st, manifest, r.node, r.model, env.clock.now_ms())) {
+    std::string node = nodes[i];
+    if (!done.insert(node).second) continue;
+    env.debug("running node '" + node + "' of ION '" + o.name + "'");
+    auto ran = client.run_node(o.name, node);
+    for (const auto& r : ran.runs) {
+      items.push_back({{"id", r.id}, {"node", r.node}, {"status", r.status}, {"outcome", r.outcome}, {"model", r.model},
+                       {"modelIn", r.model_in}});
+      names.push_back("run/" + r.id);
+      lines.push_back("run/" + r.id + " " + r.status + " (" + o.name + "/" + r.node + ": " + r.outcome + ")" +
+                      (r.model.empty() ? "" : " -> model/" + r.model));
+      if (r.status != "succeeded" && failed.empty()) failed = r.id;
+    }
+    for (const auto& ev : ran.flows) {
       flows.push_back({{"node", ev.node}, {"model", ev.model}, {"kind", ev.kind}, {"reason", ev.reason}});
       lines.push_back(runtime::describe(ev));
       // --once follows the flow: a node that just received a model runs now.

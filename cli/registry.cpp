@@ -52,7 +52,7 @@ const std::vector<CommandSpec>& command_table() {
       {"ion rollback", "re-apply an earlier revision", Needs::store, setup_ion_rollback},
       {"ion delete", "delete an ION and its history", Needs::store, setup_ion_delete},
       {"ion graph", "draw an ION as text, Graphviz dot or Mermaid", Needs::store, setup_ion_graph},
-      {"ion run", "run pipeline nodes now, on this machine, and wait for them", Needs::store, setup_ion_run},
+      {"ion run", "run pipeline nodes now and wait for them (through a server: on their agents)", Needs::store, setup_ion_run},
       {"agent run", "run the nodes placed on this agent on their schedules, until stopped", Needs::store,
        setup_agent_run},
       {"agent join", "make this machine an agent of a server: a key kept here, a certificate from the server's CA",

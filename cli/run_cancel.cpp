@@ -19,11 +19,12 @@ struct CancelOptions {
 };
 
 int cancel(const CancelOptions& o, Env& env) {
-  auto r = runtime::request_cancel(env.store(), o.id, env.actor(), env.clock.now_ms());
+  auto& client = env.client();
+  auto r = client.cancel_run(o.id);
   // Wait for the runner to confirm, so that a script's next command sees the run ended.
   for (int i = 0; !o.no_wait && r.status == "running" && i < 300; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    r = runtime::get_run(env.store(), o.id);
+    r = client.show_run(o.id).first;
   }
   if (!o.no_wait && r.status == "running")
     throw util::Error(util::Exit::timed_out, "run '" + r.id + "' is still running 30s after the cancel request",

@@ -9,6 +9,7 @@
 #include "agent/replica.hpp"
 #include "agent/spool.hpp"
 #include "runtime/agent.hpp"
+#include "runtime/run.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -30,9 +31,21 @@ struct RemoteAgent::Impl {
   std::unique_ptr<runtime::Agent> agent;
   std::atomic<int> stops{0};
   std::string etag;
-  bool registered = false, reachable = true;
+  bool registered = false, reachable = true, cancel_on_stop = true;
   int64_t backoff_ms = 0;
   std::mt19937_64 rng{std::random_device{}()};
+
+  // Runs the server asked for, each on its own thread with its own catalog connection (as the
+  // runtime's scheduled runs are); `ended` holds those whose end the link loop has to report.
+  struct Requested {
+    int64_t id = 0;
+    runtime::RunControl control;
+    std::thread thread;
+  };
+  std::mutex requests_mutex;
+  std::vector<std::unique_ptr<Requested>> requested;
+  std::vector<std::pair<int64_t, std::string>> ended;
+  std::atomic<int> outstanding{0};  // started, and not yet in the spool as ended
 
   // The runtime's loop and the link loop both report: one line at a time.
   Impl(AgentConfig c, const util::Clock& k, std::function<void(const std::string&)> s)
@@ -56,8 +69,76 @@ struct RemoteAgent::Impl {
     auto r = link.request("GET", "/api/v1/agents/" + config.name + "/assignment", "", headers);
     if (r.status == 304) return;
     if (r.status != 200) throw util::Error(util::Exit::error, describe_answer("GET assignment", r));
-    apply_assignment(replica, json::parse(r.body), link, config.name, clock.now_ms(), say);
+    json assignment = json::parse(r.body);
+    apply_assignment(replica, assignment, link, config.name, clock.now_ms(), say);
     etag = r.header("etag");
+    if (assignment.contains("cancels"))
+      for (const auto& k : assignment.at("cancels")) cancel(replica, k.at("run"), k.at("by"));
+    if (assignment.contains("requests"))
+      for (const auto& q : assignment.at("requests"))
+        if (spool.claim_request(q.at("id").get<int64_t>())) start_request(replica.root(), q);
+  }
+
+  // A run of ours someone asked the server to stop: its runner here sees the request within a tick.
+  void cancel(store::Store& replica, const std::string& run, const std::string& by) {
+    try {
+      auto r = runtime::get_run(replica, run);
+      if (r.status != "running" || !r.cancel_requested_by.empty()) return;
+      runtime::request_cancel(replica, run, by, clock.now_ms());
+      say("run/" + run + ": cancel requested by " + by);
+    } catch (const util::Error& e) {
+      say("agent/" + config.name + ": cannot cancel run/" + run + ": " + e.what());
+    }
+  }
+
+  void start_request(const std::string& root, const json& q) {
+    auto req = std::make_unique<Requested>();
+    req->id = q.at("id").get<int64_t>();
+    std::string ion = q.at("ion"), node = q.at("node"), by = q.at("requestedBy");
+    say("agent/" + config.name + ": " + ion + "/" + node + " to run now, as " + by + " asked");
+    Requested* self = req.get();
+    outstanding++;
+    req->thread = std::thread([this, self, root, ion, node, by] {
+      std::string run;
+      try {
+        store::Store st(root, store::Store::Open::existing);
+        runtime::RunRequest rr{ion, node, by, &clock, runtime::caller_environment(), &self->control, config.name};
+        auto r = runtime::run_node(st, rr);
+        run = r.id;
+        say("run/" + r.id + " " + r.status + " (" + ion + "/" + node + ": " + r.outcome + ")");
+      } catch (const std::exception& e) {
+        say("agent/" + config.name + ": " + ion + "/" + node + " could not run: " + e.what());
+      }
+      std::lock_guard<std::mutex> lock(requests_mutex);
+      ended.emplace_back(self->id, run);
+    });
+    std::lock_guard<std::mutex> lock(requests_mutex);
+    requested.push_back(std::move(req));
+  }
+
+  // Ended requested runs, reported after their records (fill has taken those in by now).
+  void report_ended(Spool& spool) {
+    std::vector<std::pair<int64_t, std::string>> now;
+    {
+      std::lock_guard<std::mutex> lock(requests_mutex);
+      now.swap(ended);
+    }
+    for (const auto& [id, run] : now) {
+      spool.finish_request(id, run);
+      outstanding--;
+    }
+  }
+
+  void stop_requests(bool cancel) {
+    std::vector<std::unique_ptr<Requested>> all;
+    {
+      std::lock_guard<std::mutex> lock(requests_mutex);
+      all.swap(requested);
+    }
+    for (auto& r : all) {
+      if (cancel) r->control.cancel("the agent is stopping");
+      if (r->thread.joinable()) r->thread.join();
+    }
   }
 
   void send(store::Store& replica, Spool& spool, Link& link) {
@@ -65,6 +146,7 @@ struct RemoteAgent::Impl {
       if (int64_t dropped = spool.fill(replica, clock.now_ms()))
         say("agent/" + config.name + ": spool full (" + std::to_string(config.spool_max_bytes) + " bytes): " +
             std::to_string(dropped) + " stat points dropped (overflow: " + config.overflow + ")");
+      report_ended(spool);
       auto items = spool.peek(kBatchItems, kBatchBytes);
       if (items.empty()) return;
       auto r = link.request("POST", "/api/v1/agents/" + config.name + "/spool", Spool::batch(items));
@@ -94,7 +176,11 @@ struct RemoteAgent::Impl {
 
   void link_loop(store::Store& replica) {
     Spool spool(config.data_dir + "/spool.db", config.spool_max_bytes, config.overflow);
-    while (stops == 0) {
+    // Requested runs claimed before a restart ended with the process that ran them.
+    for (int64_t id : spool.unfinished_requests()) spool.finish_request(id, "");
+    // After a stop, the loop goes on while requested runs are going and the server answers, so
+    // their ends are reported (a stop cancels them, or lets them finish: see run()).
+    while (stops == 0 || (outstanding > 0 && reachable)) {
       try {
         sync(replica, spool, *link);
         if (!reachable) say("agent/" + config.name + ": server " + config.server + " reachable again");
@@ -105,8 +191,10 @@ struct RemoteAgent::Impl {
         reachable = false;
         backoff_ms = std::min(config.max_backoff_ms, std::max<int64_t>(config.poll_ms, backoff_ms * 2));
       }
-      for (int64_t waited = 0, wait = next_wait_ms(); waited < wait && stops == 0; waited += 20)
+      for (int64_t waited = 0, wait = stops ? 200 : next_wait_ms(); waited < wait; waited += 20) {
+        if (stops != 0 && outstanding == 0) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
     }
   }
 };
@@ -114,6 +202,7 @@ struct RemoteAgent::Impl {
 RemoteAgent::RemoteAgent(AgentConfig config, const util::Clock& clock, std::function<void(const std::string&)> say,
                          bool cancel_on_stop)
     : impl_(std::make_unique<Impl>(std::move(config), clock, std::move(say))) {
+  impl_->cancel_on_stop = cancel_on_stop;
   auto& c = impl_->config;
   impl_->link = std::make_unique<Link>(c);  // missing credentials fail here, before anything runs
   util::make_dirs(c.data_dir);
@@ -143,6 +232,7 @@ void RemoteAgent::run() {
   });
   impl_->agent->run();
   impl_->stops++;
+  impl_->stop_requests(impl_->cancel_on_stop);
   link.join();
   if (failed) std::rethrow_exception(failed);
 }

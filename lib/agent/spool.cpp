@@ -31,6 +31,7 @@ Spool::Spool(const std::string& path, int64_t max_bytes, std::string overflow)
        "bytes INTEGER NOT NULL)");
   exec("CREATE TABLE IF NOT EXISTS cursors(name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
   exec("CREATE TABLE IF NOT EXISTS runs_sent(id TEXT PRIMARY KEY, status TEXT NOT NULL)");
+  exec("CREATE TABLE IF NOT EXISTS requests(id INTEGER PRIMARY KEY, finished INTEGER NOT NULL DEFAULT 0)");
   Stmt s(db_, "SELECT coalesce(sum(bytes), 0) FROM items");
   s.step();
   bytes_ = s.integer(0);
@@ -59,6 +60,30 @@ void Spool::append(const std::string& kind, const std::string& body) {
       .bind(3, static_cast<int64_t>(body.size()))
       .run();
   bytes_ += static_cast<int64_t>(body.size());
+}
+
+bool Spool::claim_request(int64_t id) {
+  Stmt(db_, "INSERT OR IGNORE INTO requests(id) VALUES(?)").bind(1, id).run();
+  return sqlite3_changes(db_) == 1;
+}
+
+std::vector<int64_t> Spool::unfinished_requests() {
+  std::vector<int64_t> out;
+  Stmt s(db_, "SELECT id FROM requests WHERE finished = 0 ORDER BY id");
+  while (s.step()) out.push_back(s.integer(0));
+  return out;
+}
+
+void Spool::finish_request(int64_t id, const std::string& run) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    Stmt(db_, "UPDATE requests SET finished = 1 WHERE id = ?").bind(1, id).run();
+    append("request", json{{"kind", "request"}, {"request", id}, {"run", run}}.dump());
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 int64_t Spool::fill(store::Store& replica, int64_t now_ms) {

@@ -47,6 +47,13 @@ class Spool {
   void ack(int64_t seq);
   SpoolStatus status();
 
+  // Runs the server asked for ('ion run' through it). Each is claimed once, so a restart does not
+  // run it again; its end goes out as an item after the run's own record ("" for a run lost with
+  // a restart of the agent).
+  bool claim_request(int64_t id);
+  std::vector<int64_t> unfinished_requests();
+  void finish_request(int64_t id, const std::string& run);
+
   // {"items": [...]} for the server, each item with its "seq".
   static std::string batch(const std::vector<SpoolItem>& items);
 

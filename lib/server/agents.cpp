@@ -51,7 +51,9 @@ std::string assignment_inputs(store::Store& st) {
   Stmt s(st.catalog().handle(),
          "SELECT (SELECT coalesce(max(rowid), 0) FROM ion_revisions) || ':' || (SELECT count(*) FROM ions) || ':' || "
          "(SELECT coalesce(max(id), 0) FROM flow_events) || ':' || (SELECT coalesce(max(rowid), 0) FROM pipeline_versions) "
-         "|| ':' || (SELECT coalesce(max(rowid), 0) FROM versions) || ':' || (SELECT count(*) FROM models)");
+         "|| ':' || (SELECT coalesce(max(rowid), 0) FROM versions) || ':' || (SELECT count(*) FROM models) || ':' || "
+         "(SELECT count(*) || '.' || coalesce(max(id), 0) FROM run_requests WHERE done_ms = 0) || ':' || "
+         "(SELECT count(*) FROM runs WHERE status = 'running' AND cancel_requested_by != '' AND agent != '')");
   s.step();
   return s.text(0);
 }
@@ -84,7 +86,22 @@ json assignment(store::Store& st, const runtime::AgentIdentity& who) {
     ions.push_back({{"name", m.name}, {"revision", rev.revision}, {"source", rev.source}, {"sourceName", rev.source_name},
                     {"nodes", nodes}, {"pipelines", plist}, {"deliveries", deliveries}});
   }
-  return api::document("Assignment", {{"agent", who.name}, {"ions", ions}});
+  // Nodes to run now ('ion run' through the server), until the agent reports their runs.
+  json requests = json::array();
+  Stmt s(st.catalog().handle(),
+         "SELECT id, ion, node, requested_by FROM run_requests WHERE agent = ? AND done_ms = 0 ORDER BY id");
+  s.bind(1, who.name);
+  while (s.step())
+    requests.push_back({{"id", s.integer(0)}, {"ion", s.text(1)}, {"node", s.text(2)}, {"requestedBy", s.text(3)}});
+  // Its runs someone asked to stop ('run cancel' through the server).
+  json cancels = json::array();
+  Stmt c(st.catalog().handle(),
+         "SELECT id, cancel_requested_by FROM runs WHERE agent = ? AND status = 'running' AND cancel_requested_by != '' "
+         "ORDER BY id");
+  c.bind(1, who.name);
+  while (c.step()) cancels.push_back({{"run", c.text(0)}, {"by", c.text(1)}});
+  return api::document("Assignment",
+                       {{"agent", who.name}, {"ions", ions}, {"requests", requests}, {"cancels", cancels}});
 }
 
 }  // namespace

@@ -141,6 +141,12 @@ void Server::Impl::ingest(const httplib::Request& req, httplib::Response& res, s
         return reply_missing(res, "upload the run's model blobs first", missing, acked);
       }
       ++applied;
+    } else if (kind == "request" && item.contains("request") && item["request"].is_number_integer()) {
+      // A requested run ended (its run item came first), or was lost with an agent's restart.
+      std::string run = item.contains("run") && item["run"].is_string() ? item["run"].get<std::string>() : "";
+      Stmt(db, "UPDATE run_requests SET run_id = ?, done_ms = ? WHERE id = ? AND agent = ? AND done_ms = 0")
+          .bind(1, run).bind(2, clock.now_ms()).bind(3, item["request"].get<int64_t>()).bind(4, agent).run();
+      ++applied;
     } else {
       ++rejected;
     }
@@ -186,7 +192,7 @@ std::vector<std::string> Server::Impl::apply_run(store::Store& st, const std::st
   }
   runtime::save_run(st, r, !exists);
   // The runner is on the agent: no process of this machine answers for it.
-  Stmt(st.catalog().handle(), "UPDATE runs SET runner_pid = 0 WHERE id = ?").bind(1, r.id).run();
+  Stmt(st.catalog().handle(), "UPDATE runs SET runner_pid = 0, agent = ? WHERE id = ?").bind(1, agent).bind(2, r.id).run();
   if (added) {
     try {
       auto m = ion::load_revision(ion::current_revision(st, r.ion));

@@ -236,6 +236,22 @@ ALTER TABLE agents ADD COLUMN acked_seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE agents ADD COLUMN spool TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE agents ADD COLUMN revoked_ms INTEGER;
 )sql",
+    // 12: 'ion run' through a server: a node to run now on an agent it is placed on, and the run
+    // that agent reported for it (none when the agent lost it: restarted while it ran); which
+    // agent a run reported by one ran on, so a cancel can reach it.
+    R"sql(
+ALTER TABLE runs ADD COLUMN agent TEXT NOT NULL DEFAULT '';
+CREATE TABLE run_requests(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  requested_ms INTEGER NOT NULL,
+  run_id TEXT NOT NULL DEFAULT '',
+  done_ms INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX run_requests_pending ON run_requests(agent, done_ms);
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
 

@@ -168,11 +168,48 @@ class Fleet(harness.MlopsTest):
             self.assertTrue(ids & ran(e), e.lines)
         for line in cloud.lines:
             self.assertNotIn("edge-infer", line)
+        # 'ion run' through the server: the node runs now where it is placed, as the caller, and the
+        # command prints what it prints locally once the agents have reported.
+        out = self.ok("--context", "alice", "ion", "run", "edge-cloud", "--node", "retrain", store=False)
+        first, *flows = out.splitlines()
+        self.assertRegex(first, r"^run/\S+ succeeded \(edge-cloud/retrain: exit 0\) -> model/edge-cloud.retrain:[0-9]+$")
+        self.assertTrue(flows and all(first.split("model/")[1] in f for f in flows), out)
+        run = self.server_json("--context", "carol", "run", "show", first.split()[0][4:], store=False)
+        self.assertEqual((run["startedBy"], run["node"]), ("alice", "retrain"))
+        cloud.wait_for(r"^agent/spark-cluster-2: edge-cloud/retrain to run now, as alice asked$")
+        out = self.ok("--context", "alice", "ion", "run", "edge-cloud", "--node", "edge-infer", "-o", "json", store=False)
+        self.assertEqual(sorted(r["status"] for r in json.loads(out)["items"]), ["succeeded", "succeeded"], "one per edge")
         stats = sqlite3.connect(os.path.join(self.store, "catalog.db")).execute(
             "SELECT count(*) FROM stats WHERE node = 'edge-infer'").fetchone()[0]
         self.assertGreater(stats, 0, "the edges' stats reached the server")
         for a in [cloud, *edges, self.server]:
             self.assertEqual(a.stop(), 0, a.lines)
+
+    def test_ion_run_and_run_cancel_through_the_server_reach_the_agent(self):
+        self.write("p/slow/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: slow}\n"
+                   "spec: {engine: process, steps: [{name: s, run: [sleep, '600']}]}\n")
+        self.write("p/ion.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: long}\nspec:\n  nodes:\n"
+                   "    - {name: wait, pipeline: slow, placement: {agent: edge-1}}\n  edges: []\n")
+        self.ok("ion", "apply", "-f", self.path("p"), "-q")
+        edge = self.agent(self.join("edge-1", {"tier": "edge"}))
+        edge.wait_for(r"^ion/long revision 1 assigned \(nodes wait\)$")
+        self.context("ops", self.operator)
+        waiting = subprocess.Popen([harness.BIN, "--context", "ops", "ion", "run", "long", "--node", "wait"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
+        edge.wait_for(r"^agent/edge-1: long/wait to run now, as ops asked$")
+        deadline, running = time.monotonic() + 30, []
+        while not running and time.monotonic() < deadline:
+            running = [r["id"] for r in self.server_json("run", "list", "--node", "wait")["items"] if r["status"] == "running"]
+            time.sleep(0.2)
+        self.assertEqual(len(running), 1, "the agent reported the run while it runs")
+        out = self.ok("--context", "ops", "run", "cancel", running[0], store=False)
+        self.assertEqual(out, f"run/{running[0]} cancelled\n")
+        edge.wait_for(rf"^run/{running[0]}: cancel requested by ops$")
+        out, err = waiting.communicate(timeout=60)
+        self.assertEqual((waiting.returncode, out.split(" (")[0]), (1, f"run/{running[0]} cancelled"), err)
+        self.assertIn(f"run '{running[0]}' failed", err)
+        self.assertEqual(self.server_json("run", "show", running[0])["status"], "cancelled")
+        self.assertEqual(edge.stop(), 0, edge.lines)
 
     def stats_on_server(self, name):
         db = sqlite3.connect(os.path.join(self.store, "catalog.db"))

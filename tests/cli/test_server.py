@@ -744,6 +744,64 @@ class Server(harness.MlopsTest):
         got = self.call("/api/v1/models/churn:2", o, method="DELETE")
         self.assertEqual((got[0], [i["version"] for i in json.loads(got[2])["items"]]), (200, [2]))
 
+    def test_ion_run_through_the_server_asks_each_agent_the_node_is_placed_on(self):
+        self.start()
+        operator, viewer = self.token("operator", "ci"), self.token("viewer")
+        self.ok("agent", "join", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"), "--name", "edge-1",
+                "--token", operator, "--dir", self.path("edge"), "-q", store=False)
+        me = self.context(cert=self.path("edge", "agent"))
+        self.write("p/make/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: make}\n"
+                   "spec: {engine: process, steps: [{name: s, run: [true]}]}\n")
+        self.write("p/ion.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: far}\nspec:\n  nodes:\n"
+                   "    - {name: edge, pipeline: make, placement: {selector: {tier: edge}}}\n"
+                   "    - {name: gate, policy: {type: gate, conditions: [{metric: x, op: '>', value: 1}]}}\n"
+                   "  edges: []\n")
+        self.ok("ion", "apply", "-f", self.path("p"), "-q")
+        runs = "/api/v1/ions/far/runs"
+        post = lambda path, token, doc: self.call(path, token, method="POST", body=json.dumps(doc).encode())
+        code, _, body = post(runs, operator, {"node": "edge"})
+        self.assertEqual((code, json.loads(body)["hint"]), (409, "see 'mlops agent list' for the agents and their labels"))
+        self.call("/api/v1/agents/edge-1", ctx=me, method="PUT", body=json.dumps({"labels": {"tier": "edge"}}).encode())
+        self.assertEqual(post(runs, None, {"node": "edge"})[0], 401)
+        self.assertEqual(post(runs, viewer, {"node": "edge"})[0], 403)
+        self.assertEqual(post(runs, operator, {"node": "gate"})[0], 400)
+        self.assertEqual(post(runs, operator, {"node": "edg"})[0], 404)
+        self.assertEqual(post("/api/v1/ions/nope/runs", operator, {"node": "edge"})[0], 404)
+        code, _, body = post(runs, operator, {"node": "edge"})
+        [req] = json.loads(body)["items"]
+        self.assertEqual((code, req["agent"], req["requestedBy"], req["done"]), (201, "edge-1", "ci", False))
+        # The agent sees it in its assignment until it reports the run's end through its spool.
+        [asked] = json.loads(self.call("/api/v1/agents/edge-1/assignment", ctx=me)[2])["requests"]
+        self.assertEqual((asked["id"], asked["node"], asked["requestedBy"]), (req["id"], "edge", "ci"))
+        self.assertEqual(self.call(f"/api/v1/run-requests/{req['id']}", None)[0], 401)
+        self.assertEqual(self.call("/api/v1/run-requests/999", viewer)[0], 404)
+        item = {"seq": 1, "kind": "request", "request": req["id"], "run": "r20261201-000000-abcdef"}
+        self.call("/api/v1/agents/edge-1/spool", ctx=me, method="POST", body=json.dumps({"items": [item]}).encode())
+        code, _, body = self.call(f"/api/v1/run-requests/{req['id']}", viewer)
+        self.assertEqual((code, json.loads(body)["done"], json.loads(body)["run"]), (200, True, item["run"]))
+        time.sleep(0.2)  # what assignments are made of is looked at again at most every 100 ms
+        self.assertEqual(json.loads(self.call("/api/v1/agents/edge-1/assignment", ctx=me)[2])["requests"], [])
+        # 'run cancel' through the server reaches the agent the same way, and the agent reports the end.
+        run = {"id": item["run"], "ion": "far", "node": "edge", "pipeline": "make:1", "status": "running", "outcome": "",
+               "args": {}, "model": "", "modelIn": "", "startedMs": 1000, "finishedMs": 0, "actor": "ci", "attempts": 1}
+        spool = lambda seq, r: self.call("/api/v1/agents/edge-1/spool", ctx=me, method="POST",
+                                         body=json.dumps({"items": [{"seq": seq, "kind": "run", "run": r}]}).encode())
+        spool(2, run)
+        cancel = f"/api/v1/runs/{run['id']}/cancel"
+        self.assertEqual(self.call(cancel, None, method="POST", body=b"{}")[0], 401)
+        self.assertEqual(self.call(cancel, viewer, method="POST", body=b"{}")[0], 403)
+        self.assertEqual(self.call("/api/v1/runs/r20990101-000000-000000/cancel", operator, method="POST", body=b"{}")[0], 404)
+        code, _, body = self.call(cancel, operator, method="POST", body=b"{}")
+        self.assertEqual((code, json.loads(body)["status"]), (200, "running"))
+        time.sleep(0.2)
+        self.assertEqual(json.loads(self.call("/api/v1/agents/edge-1/assignment", ctx=me)[2])["cancels"],
+                         [{"run": run["id"], "by": "ci"}])
+        spool(3, dict(run, status="cancelled", outcome="cancelled by ci", finishedMs=2000))
+        code, _, body = self.call(cancel, operator, method="POST", body=b"{}")
+        self.assertEqual((code, json.loads(body)["message"]), (409, f"run '{run['id']}' is not running: it was cancelled"))
+        time.sleep(0.2)
+        self.assertEqual(json.loads(self.call("/api/v1/agents/edge-1/assignment", ctx=me)[2])["cancels"], [])
+
     def test_plain_http_only_on_the_loopback_and_a_clean_stop(self):
         self.assertEqual(self.fails(2, "server", "run", "--listen", "0.0.0.0:0", "--insecure-http"),
                          "mlops: error: plain HTTP only on the loopback, not on '0.0.0.0' "

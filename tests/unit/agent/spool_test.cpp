@@ -79,3 +79,23 @@ TEST_CASE("past its cap the spool drops stat points by its policy, and says how 
     CHECK(items.size() == static_cast<size_t>(200 - dropped + 1));
   }
 }
+
+TEST_CASE("a requested run is claimed once, across restarts, and its end is an item like any other") {
+  testing::TempDir dir;
+  {
+    agent::Spool spool(dir / "spool.db", 1 << 20, "drop-oldest");
+    CHECK(spool.claim_request(7));
+    CHECK_FALSE(spool.claim_request(7));
+    CHECK(spool.claim_request(8));
+    spool.finish_request(8, "r20261201-000000-abcdef");
+    CHECK(spool.unfinished_requests() == std::vector<int64_t>{7});
+  }
+  agent::Spool spool(dir / "spool.db", 1 << 20, "drop-oldest");
+  CHECK_FALSE(spool.claim_request(7));  // a restart does not run it again
+  auto items = spool.peek(10, 1 << 20);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].kind == "request");
+  auto body = json::parse(items[0].body);
+  CHECK(body["request"] == 8);
+  CHECK(body["run"] == "r20261201-000000-abcdef");
+}
