@@ -98,6 +98,9 @@ class LocalClient : public Client {
                                      clock_.now_ms());
     return out;
   }
+  std::string read_log(const std::string& id, uint64_t offset) override {
+    return util::read_from(runtime::run_dir(store_, runtime::get_run(store_, id).id) + "/run.log", offset);
+  }
   runtime::RunRecord cancel_run(const std::string& id) override {
     return runtime::request_cancel(store_, id, actor_, clock_.now_ms());
   }
@@ -347,6 +350,13 @@ class ServerClient : public Client {
     return out;
   }
 
+  std::string read_log(const std::string& id, uint64_t offset) override {
+    auto request = server_request(c_, "/api/v1/runs/" + escape(id) + "/log?offset=" + std::to_string(offset));
+    auto answer = net::http_request(request);
+    if (answer.status == 200) return answer.body;
+    get("/api/v1/runs/" + escape(id));  // says why, as the local command would (no such run...)
+    throw util::Error(util::Exit::error, "cannot read the log of run '" + id + "': HTTP " + std::to_string(answer.status));
+  }
   runtime::RunRecord cancel_run(const std::string& id) override {
     return api::run_record_from(get("/api/v1/runs/" + escape(id) + "/cancel", "POST", "{}"));
   }

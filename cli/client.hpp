@@ -64,6 +64,8 @@ class Client {
     std::vector<runtime::FlowEvent> flows;
   };
   virtual NodeRuns run_node(const std::string& ion, const std::string& node) = 0;
+  // What a run's log holds from `offset` on (through a server: what its agent has sent so far).
+  virtual std::string read_log(const std::string& id, uint64_t offset) = 0;
   // Asks a running run to stop (through a server: the agent it runs on); the run as it stands.
   virtual runtime::RunRecord cancel_run(const std::string& id) = 0;
   // Runs, newest last, and one run with a summary of its stats.

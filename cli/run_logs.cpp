@@ -16,23 +16,24 @@ struct LogsOptions {
 };
 
 // Prints what the log gained since `offset`; returns the new offset.
-uint64_t drain(const std::string& path, uint64_t offset, std::ostream& out) {
-  std::string text = util::read_from(path, offset);
+uint64_t drain(Client& client, const std::string& id, uint64_t offset, std::ostream& out) {
+  std::string text = client.read_log(id, offset);
   out << text << std::flush;
   return offset + text.size();
 }
 
 int logs(const LogsOptions& o, Env& env) {
-  auto r = runtime::get_run(env.store(), o.id);
-  std::string path = runtime::run_dir(env.store(), r.id) + "/run.log";
-  uint64_t offset = drain(path, 0, env.out);
-  // Follow until the run is over, then print the rest: nothing written before the end is missed.
+  auto& client = env.client();
+  auto r = client.show_run(o.id).first;
+  uint64_t offset = drain(client, r.id, 0, env.out);
+  // Follow until the run is over, then print the rest: nothing written before the end is missed
+  // (through a server too: an agent sends what a run wrote before the record saying it ended).
   while (o.follow && r.status == "running") {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    r = runtime::get_run(env.store(), o.id);
-    offset = drain(path, offset, env.out);
+    r = client.show_run(o.id).first;
+    offset = drain(client, r.id, offset, env.out);
   }
-  if (o.follow) drain(path, offset, env.out);
+  if (o.follow) drain(client, r.id, offset, env.out);
   return 0;
 }
 

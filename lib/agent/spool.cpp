@@ -1,5 +1,8 @@
 #include "agent/spool.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <string_view>
 
 #include "api/documents.hpp"
@@ -7,6 +10,8 @@
 #include "runtime/run.hpp"
 #include "store/model_ref.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace mlops::agent {
 
@@ -15,7 +20,9 @@ using store::Stmt;
 
 namespace {
 
-constexpr int64_t kFillRows = 20000;  // per table and call, so one call never holds the replica long
+constexpr int64_t kFillRows = 20000;
+// A run's log goes to the server in items of at most this much, up to kMaxLogBytes a run.
+constexpr uint64_t kLogChunk = 256 << 10, kMaxLogBytes = uint64_t{16} << 20;  // per table and call, so one call never holds the replica long
 
 }  // namespace
 
@@ -31,6 +38,7 @@ Spool::Spool(const std::string& path, int64_t max_bytes, std::string overflow)
        "bytes INTEGER NOT NULL)");
   exec("CREATE TABLE IF NOT EXISTS cursors(name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
   exec("CREATE TABLE IF NOT EXISTS runs_sent(id TEXT PRIMARY KEY, status TEXT NOT NULL)");
+  exec("CREATE TABLE IF NOT EXISTS logs_sent(run TEXT PRIMARY KEY, offset INTEGER NOT NULL)");
   exec("CREATE TABLE IF NOT EXISTS requests(id INTEGER PRIMARY KEY, finished INTEGER NOT NULL DEFAULT 0)");
   Stmt s(db_, "SELECT coalesce(sum(bytes), 0) FROM items");
   s.step();
@@ -132,6 +140,11 @@ int64_t Spool::fill(store::Store& replica, int64_t now_ms) {
         sent.bind(1, s.text(0));
         if (!sent.step() || sent.text(0) != s.text(1)) changed.emplace_back(s.text(0), s.text(1));
       }
+      // What the runs looked at wrote to their logs, before their records: a record saying a run
+      // ended comes after all it wrote.
+      Stmt window(rdb, "SELECT id FROM runs WHERE finished_ms IS NULL OR finished_ms >= ?");
+      window.bind(1, now_ms - 120000);
+      while (window.step()) append_log(replica, window.text(0));
       for (const auto& [id, status] : changed) {
         auto r = runtime::get_run(replica, id);
         json item = {{"kind", "run"}, {"run", api::run_record(r)}};
@@ -150,6 +163,39 @@ int64_t Spool::fill(store::Store& replica, int64_t now_ms) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+void Spool::append_log(store::Store& replica, const std::string& run) {
+  std::string path = runtime::run_dir(replica, run) + "/run.log";
+  uint64_t size = util::size_or_zero(path), offset = 0;
+  {
+    Stmt s(db_, "SELECT offset FROM logs_sent WHERE run = ?");
+    s.bind(1, run);
+    if (s.step()) offset = static_cast<uint64_t>(s.integer(0));
+  }
+  size = std::min(size, kMaxLogBytes);
+  if (offset >= size) return;
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return;
+  while (offset < size) {
+    std::string chunk(std::min(kLogChunk, size - offset), '\0');
+    ssize_t n = ::pread(fd.get(), chunk.data(), chunk.size(), static_cast<off_t>(offset));
+    if (n <= 0) break;
+    chunk.resize(static_cast<size_t>(n));
+    // Cut before a character the chunk's end would split: it starts the next chunk.
+    if (offset + chunk.size() < size) {
+      for (size_t back = 1; back <= 3 && back < chunk.size(); ++back) {
+        auto c = static_cast<unsigned char>(chunk[chunk.size() - back]);
+        if ((c & 0xC0) == 0x80) continue;  // a continuation byte: its lead is further back
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (need > back) chunk.resize(chunk.size() - back);
+        break;
+      }
+    }
+    append("log", json{{"kind", "log"}, {"run", run}, {"offset", offset}, {"data", util::utf8_same_length(chunk)}}.dump());
+    offset += chunk.size();
+  }
+  Stmt(db_, "INSERT OR REPLACE INTO logs_sent(run, offset) VALUES(?, ?)").bind(1, run).bind(2, static_cast<int64_t>(offset)).run();
 }
 
 int64_t Spool::enforce_cap() {

@@ -62,6 +62,7 @@ class Spool {
   int64_t cursor(const std::string& name);
   void set_cursor(const std::string& name, int64_t value);
   void append(const std::string& kind, const std::string& body);
+  void append_log(store::Store& replica, const std::string& run);
   int64_t enforce_cap();
   sqlite3* db_ = nullptr;
   std::string path_;

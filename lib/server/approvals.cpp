@@ -9,6 +9,7 @@
 #include "runtime/approval.hpp"
 #include "server/internal.hpp"
 #include "store/catalog.hpp"
+#include "util/fs.hpp"
 #include "util/time.hpp"
 
 namespace mlops::server {
@@ -81,6 +82,17 @@ void Server::Impl::approval_routes() {
     }
     tx.commit();
     reply(res, api::document("RunRequestList", {{"items", items}}), 201);
+  }));
+  // A run's log from a byte offset on: what ran here, or what its agent has sent so far.
+  http->Get(R"(/api/v1/runs/([^/]+)/log)", guarded(Role::viewer, [](const httplib::Request& req, httplib::Response& res,
+                                                                    const Caller&, store::Store& st) {
+    auto r = runtime::get_run(st, req.matches[1]);
+    std::string offset = req.get_param_value("offset");
+    if (!offset.empty() && (offset.size() > 18 || offset.find_first_not_of("0123456789") != std::string::npos))
+      return reply_error(res, 400, "invalid offset '" + offset + "': a number of bytes");
+    std::string text = util::read_from(runtime::run_dir(st, r.id) + "/run.log", offset.empty() ? 0 : std::stoull(offset));
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(text, "text/plain; charset=utf-8");
   }));
   // A run on an agent is stopped by that agent, which sees the request at its next poll and
   // reports the run's end; a run on this machine, as 'run cancel' would stop it here.

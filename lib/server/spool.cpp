@@ -2,13 +2,20 @@
 // applied is kept with the agent, in the same transaction as the stat points and events it covers:
 // a batch sent again after a lost answer is acknowledged without being applied twice. A run record
 // that carries a model is applied on its own, and idempotently (the version is found by its run),
-// because recording a version and passing it along the ION's edges commit by themselves.
+// because recording a version and passing it along the ION's edges commit by themselves. Pieces of
+// run logs go into the runs' directories here, by the agent's offsets.
+#include <fcntl.h>
+
+#include <regex>
+
 #include "api/documents.hpp"
 #include "api/spool.hpp"
 #include "ion/registry.hpp"
 #include "runtime/flow.hpp"
+#include "runtime/run.hpp"
 #include "server/internal.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace mlops::server {
 
@@ -67,6 +74,27 @@ bool insert_point(Stmt& stat, Stmt& event, const json& item, const std::string& 
   if (e[3] != "event" && e[3] != "alert") return false;
   for (int i = 0; i < 7; ++i) event.bind(i + 1, text(e[i]));
   event.bind(8, e[7].get<int64_t>()).run();
+  return true;
+}
+
+// A piece of a run's log, written into the run's directory here where the agent's offset says: a
+// resent piece (already here) is skipped, so the log is whole once, whatever was resent.
+bool append_log(store::Store& st, const json& item) {
+  static const std::regex run_id("^r[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$");
+  std::string run = item.contains("run") && item["run"].is_string() ? item["run"].get<std::string>() : "";
+  if (!std::regex_match(run, run_id) || !item.contains("offset") || !item["offset"].is_number_unsigned() ||
+      !item.contains("data") || !item["data"].is_string())
+    return false;
+  uint64_t offset = item["offset"].get<uint64_t>();
+  const std::string& data = item["data"].get_ref<const std::string&>();
+  std::string dir = runtime::run_dir(st, run), path = dir + "/run.log";
+  util::make_dirs(dir);
+  uint64_t have = util::size_or_zero(path);
+  if (offset + data.size() <= have) return true;  // here already
+  size_t from = offset < have ? static_cast<size_t>(have - offset) : 0;
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (fd.get() < 0) util::throw_errno("write", path, errno);
+  util::write_all(fd.get(), data.data() + from, data.size() - from, path);
   return true;
 }
 
@@ -141,6 +169,8 @@ void Server::Impl::ingest(const httplib::Request& req, httplib::Response& res, s
         return reply_missing(res, "upload the run's model blobs first", missing, acked);
       }
       ++applied;
+    } else if (kind == "log") {
+      append_log(st, item) ? ++applied : ++rejected;
     } else if (kind == "request" && item.contains("request") && item["request"].is_number_integer()) {
       // A requested run ended (its run item came first), or was lost with an agent's restart.
       std::string run = item.contains("run") && item["run"].is_string() ? item["run"].get<std::string>() : "";

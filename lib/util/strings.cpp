@@ -78,4 +78,24 @@ std::string format_number(double value) {
   return buf;
 }
 
+std::string utf8_same_length(std::string text) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = byte(i);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = n > 0 && i + n <= text.size();
+    for (size_t k = 1; ok && k < n; ++k) ok = (byte(i + k) & 0xC0) == 0x80;
+    // Overlong forms, surrogates and code points past U+10FFFF are not valid either.
+    if (ok && n == 2) ok = c >= 0xC2;
+    if (ok && n == 3) ok = !(c == 0xE0 && byte(i + 1) < 0xA0) && !(c == 0xED && byte(i + 1) >= 0xA0);
+    if (ok && n == 4) ok = c <= 0xF4 && !(c == 0xF0 && byte(i + 1) < 0x90) && !(c == 0xF4 && byte(i + 1) >= 0x90);
+    if (!ok) {
+      text[i++] = '?';
+      continue;
+    }
+    i += n;
+  }
+  return text;
+}
+
 }  // namespace mlops::util

@@ -8,6 +8,10 @@
 
 namespace mlops::util {
 
+// `text` with every byte that is not part of valid UTF-8 replaced by '?', so it is valid JSON text
+// and keeps its length (offsets into it stay offsets into the original).
+std::string utf8_same_length(std::string text);
+
 size_t edit_distance(std::string_view a, std::string_view b);
 
 // The closest candidate when it is plausibly a typo of `name`, else "".

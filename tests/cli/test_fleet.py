@@ -187,7 +187,7 @@ class Fleet(harness.MlopsTest):
 
     def test_ion_run_and_run_cancel_through_the_server_reach_the_agent(self):
         self.write("p/slow/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: slow}\n"
-                   "spec: {engine: process, steps: [{name: s, run: [sleep, '600']}]}\n")
+                   "spec: {engine: process, steps: [{name: s, run: [sh, -c, 'echo waiting; exec sleep 600']}]}\n")
         self.write("p/ion.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: long}\nspec:\n  nodes:\n"
                    "    - {name: wait, pipeline: slow, placement: {agent: edge-1}}\n  edges: []\n")
         self.ok("ion", "apply", "-f", self.path("p"), "-q")
@@ -202,6 +202,11 @@ class Fleet(harness.MlopsTest):
             running = [r["id"] for r in self.server_json("run", "list", "--node", "wait")["items"] if r["status"] == "running"]
             time.sleep(0.2)
         self.assertEqual(len(running), 1, "the agent reported the run while it runs")
+        deadline, log = time.monotonic() + 30, ""
+        while "waiting" not in log and time.monotonic() < deadline:
+            log = self.ok("--context", "ops", "run", "logs", running[0], store=False)
+            time.sleep(0.2)
+        self.assertIn("waiting\n", log, "what the run wrote reaches the server while it runs")
         out = self.ok("--context", "ops", "run", "cancel", running[0], store=False)
         self.assertEqual(out, f"run/{running[0]} cancelled\n")
         edge.wait_for(rf"^run/{running[0]}: cancel requested by ops$")
@@ -210,6 +215,51 @@ class Fleet(harness.MlopsTest):
         self.assertIn(f"run '{running[0]}' failed", err)
         self.assertEqual(self.server_json("run", "show", running[0])["status"], "cancelled")
         self.assertEqual(edge.stop(), 0, edge.lines)
+
+    def test_a_service_keeps_serving_its_last_model_with_the_server_away_and_after_a_restart(self):
+        self.write("p/serve/serve.py", "import time, mlops_sdk\nwhile True:\n"
+                   "    print('serving', open(mlops_sdk.current_model()).read(), flush=True)\n    time.sleep(0.1)\n")
+        self.write("p/serve/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: serve}\n"
+                   "spec: {engine: python, consumes: true, steps: [{name: s, run: [python3, serve.py]}]}\n")
+        self.write("p/ion.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: sv}\nspec:\n  nodes:\n"
+                   "    - {name: api, pipeline: serve, mode: service, placement: {agent: edge-1}}\n  edges: []\n")
+        self.ok("ion", "apply", "-f", self.path("p"), "-q")
+        self.write("m.txt", "model-one")
+        self.ok("model", "push", self.path("m.txt"), "--name", "scorer", "-q")
+        self.ok("model", "rollback", "--ion", "sv", "--node", "api", "--to", "scorer:1", "-q")
+        runs = self.path("edge-1", "data", "store", "runs")
+
+        def served(timeout=30):
+            """How often the edge's services have served model-one so far, once that grows."""
+            def count():
+                n = 0
+                for run in os.listdir(runs) if os.path.isdir(runs) else []:
+                    log = os.path.join(runs, run, "run.log")
+                    if os.path.exists(log):
+                        with open(log, errors="replace") as f:
+                            n += f.read().count("serving model-one")
+                return n
+            before, deadline = count(), time.monotonic() + timeout
+            while count() <= before + 5 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertGreater(count(), before + 5, "the service serves the delivered model")
+            return count()
+
+        edge = self.agent(self.join("edge-1", {"tier": "edge"}))
+        edge.wait_for(r"^model/scorer:1 delivered to sv/api ")
+        served()
+        self.assertEqual(self.server.stop(), 0)
+        edge.wait_for(r"^agent/edge-1: no answer from https://127.0.0.1:[0-9]+/api/v1/.* \(retrying with back-off\)$")
+        served()  # the server is away: it goes on
+        self.assertEqual(edge.stop(), 0)
+        edge = self.agent(self.path("edge-1", "agent.yaml"))  # restarted with no server to ask
+        edge.wait_for(r"^agent/edge-1: no answer from https://127.0.0.1:[0-9]+/api/v1/")
+        served()  # what its replica holds: the last model delivered, served again
+        self.server = self.start_server()
+        edge.wait_for(r"reachable again$", timeout=30)
+        served()
+        for a in (edge, self.server):
+            self.assertEqual(a.stop(), 0, a.lines)
 
     def stats_on_server(self, name):
         db = sqlite3.connect(os.path.join(self.store, "catalog.db"))

@@ -787,6 +787,17 @@ class Server(harness.MlopsTest):
         spool = lambda seq, r: self.call("/api/v1/agents/edge-1/spool", ctx=me, method="POST",
                                          body=json.dumps({"items": [{"seq": seq, "kind": "run", "run": r}]}).encode())
         spool(2, run)
+        # Its log, in pieces by the agent's offsets; a piece sent again is there once.
+        log = lambda seq, offset, data: {"seq": seq, "kind": "log", "run": run["id"], "offset": offset, "data": data}
+        items = [log(10, 0, "hello "), log(11, 6, "world\n"), log(12, 0, "hello "), dict(log(13, 0, "x"), run="../x")]
+        code, _, body = self.call("/api/v1/agents/edge-1/spool", ctx=me, method="POST", body=json.dumps({"items": items}).encode())
+        self.assertEqual((json.loads(body)["applied"], json.loads(body)["rejected"]), (3, 1))
+        self.assertEqual(self.call(f"/api/v1/runs/{run['id']}/log", viewer)[2], b"hello world\n")
+        self.assertEqual(self.call(f"/api/v1/runs/{run['id']}/log?offset=6", viewer)[2], b"world\n")
+        self.assertEqual(self.call(f"/api/v1/runs/{run['id']}/log?offset=x", viewer)[0], 400)
+        self.assertEqual(self.call(f"/api/v1/runs/{run['id']}/log", None)[0], 401)
+        self.assertEqual(self.call("/api/v1/runs/r20990101-000000-000000/log", viewer)[0], 404)
+        self.assertFalse(os.path.exists(os.path.join(self.store, "runs", "..", "x")))
         cancel = f"/api/v1/runs/{run['id']}/cancel"
         self.assertEqual(self.call(cancel, None, method="POST", body=b"{}")[0], 401)
         self.assertEqual(self.call(cancel, viewer, method="POST", body=b"{}")[0], 403)
@@ -796,7 +807,7 @@ class Server(harness.MlopsTest):
         time.sleep(0.2)
         self.assertEqual(json.loads(self.call("/api/v1/agents/edge-1/assignment", ctx=me)[2])["cancels"],
                          [{"run": run["id"], "by": "ci"}])
-        spool(3, dict(run, status="cancelled", outcome="cancelled by ci", finishedMs=2000))
+        spool(14, dict(run, status="cancelled", outcome="cancelled by ci", finishedMs=2000))
         code, _, body = self.call(cancel, operator, method="POST", body=b"{}")
         self.assertEqual((code, json.loads(body)["message"]), (409, f"run '{run['id']}' is not running: it was cancelled"))
         time.sleep(0.2)

@@ -41,3 +41,15 @@ TEST_CASE("split keeps empty fields") {
   CHECK(split("a::b", ':') == std::vector<std::string>{"a", "", "b"});
   CHECK(split("", ',') == std::vector<std::string>{""});
 }
+
+TEST_CASE("utf8_same_length keeps valid UTF-8 and replaces every other byte, one for one") {
+  using mlops::util::utf8_same_length;
+  CHECK(utf8_same_length("plain ascii\n") == "plain ascii\n");
+  CHECK(utf8_same_length("gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x99\x82") == "gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x99\x82");
+  CHECK(utf8_same_length("a\xffz") == "a?z");
+  CHECK(utf8_same_length("cut \xe2\x82") == "cut ??");          // a character missing its end
+  CHECK(utf8_same_length("\xc0\xaf") == "??");                  // an overlong '/'
+  CHECK(utf8_same_length("\xed\xa0\x80") == "???");             // a surrogate
+  CHECK(utf8_same_length("\xf4\x90\x80\x80") == "????");        // past U+10FFFF
+  CHECK(utf8_same_length("\x80start") == "?start");
+}
