@@ -159,14 +159,14 @@ class ServerClient : public Client {
       path += i ? '&' : '?';
       path += query[i];
     }
-    auto doc = get(path);
+    auto doc = call(path);
     std::vector<store::ModelVersion> out;
     for (const auto& item : doc.at("items")) out.push_back(api::model_version_from(item));
     return out;
   }
 
   std::pair<store::ModelVersion, store::Tree> show_model(const std::string& ref) override {
-    auto doc = get("/api/v1/models/" + escape(ref));
+    auto doc = call("/api/v1/models/" + escape(ref));
     return {api::model_version_from(doc), api::model_tree_from(doc.value("tree", nlohmann::json::array()))};
   }
 
@@ -184,11 +184,11 @@ class ServerClient : public Client {
         if (!e.is_dir) link.upload_blob(cache, e.digest);
     auto body = api::model_version(v);
     for (const char* k : {"name", "version", "aliases", "createdAt", "createdBy"}) body.erase(k);
-    return api::model_version_from(get("/api/v1/models/" + escape(v.name) + "/versions", "POST", body.dump()));
+    return api::model_version_from(call("/api/v1/models/" + escape(v.name) + "/versions", "POST", body.dump()));
   }
 
   store::PullResult pull_model(const std::string& ref, const std::string& dest_dir, bool force) override {
-    auto doc = get("/api/v1/models/" + escape(ref));
+    auto doc = call("/api/v1/models/" + escape(ref));
     auto v = api::model_version_from(doc);
     auto& cache = cache_store();
     auto link = this->link();
@@ -205,13 +205,13 @@ class ServerClient : public Client {
 
   std::vector<store::ModelVersion> delete_models(const std::string& ref) override {
     std::vector<store::ModelVersion> out;
-    auto doc = get("/api/v1/models/" + escape(ref), "DELETE");
+    auto doc = call("/api/v1/models/" + escape(ref), "DELETE");
     for (const auto& item : doc.at("items")) out.push_back(api::model_version_from(item));
     return out;
   }
   store::AliasMove set_alias(const std::string& ref, const std::string& alias) override {
     auto name = store::parse_model_ref(ref).name;
-    auto doc = get("/api/v1/models/" + escape(name) + "/aliases/" + escape(alias), "PUT",
+    auto doc = call("/api/v1/models/" + escape(name) + "/aliases/" + escape(alias), "PUT",
                    nlohmann::json{{"ref", ref}}.dump());
     store::AliasMove move;
     move.to_version = doc.at("version").get<int64_t>();
@@ -220,12 +220,12 @@ class ServerClient : public Client {
   }
   std::vector<store::ModelEvent> model_history(const std::string& name) override {
     std::vector<store::ModelEvent> out;
-    auto doc = get("/api/v1/models/" + escape(name) + "/history");
+    auto doc = call("/api/v1/models/" + escape(name) + "/history");
     for (const auto& item : doc.at("items")) out.push_back(api::model_event_from(item, name));
     return out;
   }
   runtime::FlowEvent rollback_model(const std::string& ion, const std::string& node, const std::string& to) override {
-    auto doc = get("/api/v1/ions/" + escape(ion) + "/nodes/" + escape(node) + "/rollback", "POST",
+    auto doc = call("/api/v1/ions/" + escape(ion) + "/nodes/" + escape(node) + "/rollback", "POST",
                    nlohmann::json{{"to", to}}.dump());
     return {doc.at("ion"), doc.at("node"), doc.at("model"), "delivered", doc.at("reason"), 0};
   }
@@ -246,12 +246,12 @@ class ServerClient : public Client {
       manifests.push_back({{"name", path}, {"manifest", util::read_file(path)}});
     }
     nlohmann::json body = {{"files", files}, {"pipelines", manifests}, {"cause", cause}, {"dryRun", true}};
-    auto doc = get("/api/v1/ions", "POST", body.dump());
+    auto doc = call("/api/v1/ions", "POST", body.dump());
     if (!dry_run) {
       body["pipelines"] = nlohmann::json::array();
       for (const auto& [name, dir] : inputs.pending_dirs) body["pipelines"].push_back({{"bundle", "sha256:" + upload_bundle(dir)}});
       body["dryRun"] = false;
-      doc = get("/api/v1/ions", "POST", body.dump());
+      doc = call("/api/v1/ions", "POST", body.dump());
     }
     std::vector<ion::Applied> out;
     for (const auto& item : doc.at("items")) out.push_back(api::applied_from(item));
@@ -259,41 +259,41 @@ class ServerClient : public Client {
   }
   std::vector<ion::Revision> list_ions() override {
     std::vector<ion::Revision> out;
-    auto doc = get("/api/v1/ions");
+    auto doc = call("/api/v1/ions");
     for (const auto& item : doc.at("items")) out.push_back(api::ion_revision_from(item));
     return out;
   }
   ion::Revision current_ion(const std::string& name) override {
-    return api::ion_revision_from(get("/api/v1/ions/" + escape(name)));
+    return api::ion_revision_from(call("/api/v1/ions/" + escape(name)));
   }
   std::vector<ion::Revision> ion_history(const std::string& name) override {
     std::vector<ion::Revision> out;
-    auto doc = get("/api/v1/ions/" + escape(name) + "/revisions");
+    auto doc = call("/api/v1/ions/" + escape(name) + "/revisions");
     for (const auto& item : doc.at("items")) out.push_back(api::ion_history_entry_from(item, name));
     return out;
   }
   ion::ApplyResult rollback_ion(const std::string& name, int64_t to) override {
-    auto doc = get("/api/v1/ions/" + escape(name) + "/rollback", "POST", nlohmann::json{{"toRevision", to}}.dump());
+    auto doc = call("/api/v1/ions/" + escape(name) + "/rollback", "POST", nlohmann::json{{"toRevision", to}}.dump());
     auto a = api::applied_from(doc.at("items").at(0));
     return {a.name, a.outcome, a.number};
   }
-  void delete_ion(const std::string& name) override { get("/api/v1/ions/" + escape(name), "DELETE"); }
+  void delete_ion(const std::string& name) override { call("/api/v1/ions/" + escape(name), "DELETE"); }
 
   // Validated here first, so a bad manifest reads as it would locally, then sent as its bundle.
   pipeline::UploadResult upload_pipeline(const std::string& dir) override {
     std::string manifest_path = dir + "/pipeline.yaml";
     pipeline::parse_pipeline({manifest_path, util::read_file(manifest_path)});
-    auto doc = get("/api/v1/pipelines", "POST", nlohmann::json{{"bundle", "sha256:" + upload_bundle(dir)}}.dump());
+    auto doc = call("/api/v1/pipelines", "POST", nlohmann::json{{"bundle", "sha256:" + upload_bundle(dir)}}.dump());
     return {api::pipeline_version_from(doc), doc.at("unchanged").get<bool>()};
   }
   std::vector<pipeline::PipelineVersion> list_pipelines(const std::string& name) override {
-    auto doc = get("/api/v1/pipelines" + (name.empty() ? "" : "?name=" + escape(name)));
+    auto doc = call("/api/v1/pipelines" + (name.empty() ? "" : "?name=" + escape(name)));
     std::vector<pipeline::PipelineVersion> out;
     for (const auto& item : doc.at("items")) out.push_back(api::pipeline_version_from(item));
     return out;
   }
   pipeline::PipelineVersion show_pipeline(const std::string& ref) override {
-    return api::pipeline_version_from(get("/api/v1/pipelines/" + escape(ref)));
+    return api::pipeline_version_from(call("/api/v1/pipelines/" + escape(ref)));
   }
   pipeline::PipelineVersion download_pipeline(const std::string& ref, const std::string& dest) override {
     auto v = show_pipeline(ref);
@@ -303,7 +303,7 @@ class ServerClient : public Client {
     return v;
   }
   std::vector<pipeline::PipelineVersion> delete_pipeline(const std::string& ref) override {
-    auto doc = get("/api/v1/pipelines/" + escape(ref), "DELETE");
+    auto doc = call("/api/v1/pipelines/" + escape(ref), "DELETE");
     std::vector<pipeline::PipelineVersion> out;
     for (const auto& item : doc.at("items")) out.push_back(api::pipeline_version_from(item));
     return out;
@@ -311,7 +311,7 @@ class ServerClient : public Client {
 
   std::vector<runtime::Pending> pending_approvals(int64_t) override {
     std::vector<runtime::Pending> out;
-    auto doc = get("/api/v1/approvals");  // kept: a range-for over a temporary's member would dangle
+    auto doc = call("/api/v1/approvals");  // kept: a range-for over a temporary's member would dangle
     for (const auto& item : doc.at("items")) out.push_back(api::pending_from(item));
     return out;
   }
@@ -321,21 +321,21 @@ class ServerClient : public Client {
     nlohmann::json body = {{"ion", d.ion}, {"node", d.node}, {"model", d.model_ref}, {"approve", d.approve},
                            {"comment", d.comment}};
     std::vector<runtime::FlowEvent> out;
-    auto doc = get("/api/v1/approvals", "POST", body.dump());
+    auto doc = call("/api/v1/approvals", "POST", body.dump());
     for (const auto& f : doc.at("flows")) out.push_back(api::flow_event_from(f, d.ion));
     return out;
   }
 
   // The server asks the agents the node is placed on; each reports its run through its spool.
   NodeRuns run_node(const std::string& ion, const std::string& node) override {
-    auto doc = get("/api/v1/ions/" + escape(ion) + "/runs", "POST", nlohmann::json{{"node", node}}.dump());
+    auto doc = call("/api/v1/ions/" + escape(ion) + "/runs", "POST", nlohmann::json{{"node", node}}.dump());
     NodeRuns out;
     for (const auto& item : doc.at("items")) {
       std::string id = std::to_string(item.at("id").get<int64_t>()), agent = item.at("agent");
       nlohmann::json request = item;
       while (!request.at("done").get<bool>()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        request = get("/api/v1/run-requests/" + id);
+        request = call("/api/v1/run-requests/" + id);
       }
       std::string run = request.at("run");
       if (run.empty())
@@ -354,37 +354,37 @@ class ServerClient : public Client {
     auto request = server_request(c_, "/api/v1/runs/" + escape(id) + "/log?offset=" + std::to_string(offset));
     auto answer = net::http_request(request);
     if (answer.status == 200) return answer.body;
-    get("/api/v1/runs/" + escape(id));  // says why, as the local command would (no such run...)
+    call("/api/v1/runs/" + escape(id));  // says why, as the local command would (no such run...)
     throw util::Error(util::Exit::error, "cannot read the log of run '" + id + "': HTTP " + std::to_string(answer.status));
   }
   runtime::RunRecord cancel_run(const std::string& id) override {
-    return api::run_record_from(get("/api/v1/runs/" + escape(id) + "/cancel", "POST", "{}"));
+    return api::run_record_from(call("/api/v1/runs/" + escape(id) + "/cancel", "POST", "{}"));
   }
 
   std::vector<runtime::RunRecord> list_runs(const std::string& ion, const std::string& node) override {
     std::string path = "/api/v1/runs";
     if (!ion.empty()) path += "?ion=" + escape(ion);
     if (!node.empty()) path += std::string(ion.empty() ? "?" : "&") + "node=" + escape(node);
-    auto doc = get(path);
+    auto doc = call(path);
     std::vector<runtime::RunRecord> out;
     for (const auto& item : doc.at("items")) out.push_back(api::run_record_from(item));
     return out;
   }
   std::pair<runtime::RunRecord, std::vector<runtime::StatSummary>> show_run(const std::string& id) override {
-    auto doc = get("/api/v1/runs/" + escape(id));
+    auto doc = call("/api/v1/runs/" + escape(id));
     std::vector<runtime::StatSummary> stats;
     for (const auto& s : doc.at("stats"))
       stats.push_back({s.at("name"), s.at("source"), s.at("points"), s.at("last")});
     return {api::run_record_from(doc), stats};
   }
   std::vector<runtime::Event> list_events(const std::string& ion) override {
-    auto doc = get("/api/v1/events" + (ion.empty() ? "" : "?ion=" + escape(ion)));
+    auto doc = call("/api/v1/events" + (ion.empty() ? "" : "?ion=" + escape(ion)));
     std::vector<runtime::Event> out;
     for (const auto& item : doc.at("items")) out.push_back(api::event_from(item));
     return out;
   }
   std::vector<runtime::FlowEvent> model_flows(const std::string& ion, const std::string& model) override {
-    auto doc = get("/api/v1/ions/" + escape(ion) + "/flows?model=" + escape(model));
+    auto doc = call("/api/v1/ions/" + escape(ion) + "/flows?model=" + escape(model));
     std::vector<runtime::FlowEvent> out;
     for (const auto& item : doc.at("items")) {
       auto e = api::flow_event_from(item, ion);
@@ -393,8 +393,8 @@ class ServerClient : public Client {
     }
     return out;
   }
-  nlohmann::json list_agents() override { return get("/api/v1/agents").at("items"); }
-  void revoke_agent(const std::string& name, int64_t) override { get("/api/v1/agents/" + escape(name), "DELETE"); }
+  nlohmann::json list_agents() override { return call("/api/v1/agents").at("items"); }
+  void revoke_agent(const std::string& name, int64_t) override { call("/api/v1/agents/" + escape(name), "DELETE"); }
 
  private:
   // The directory packed as a pipeline bundle, uploaded unless the server has it; its digest.
@@ -407,7 +407,7 @@ class ServerClient : public Client {
 
   // A 2xx body as JSON; a Status document becomes the error it describes, with the exit code a
   // local command would have given.
-  nlohmann::json get(const std::string& path, const std::string& method = "GET", const std::string& payload = "") {
+  nlohmann::json call(const std::string& path, const std::string& method = "GET", const std::string& payload = "") {
     auto request = server_request(c_, path);
     request.method = method;
     request.body = payload;

@@ -74,7 +74,7 @@ struct RemoteAgent::Impl {
     etag = r.header("etag");
     if (assignment.contains("cancels"))
       for (const auto& k : assignment.at("cancels")) cancel(replica, k.at("run"), k.at("by"));
-    if (assignment.contains("requests"))
+    if (assignment.contains("requests") && stops == 0)  // a stopping agent starts nothing new
       for (const auto& q : assignment.at("requests"))
         if (spool.claim_request(q.at("id").get<int64_t>())) start_request(replica.root(), q);
   }
@@ -116,13 +116,24 @@ struct RemoteAgent::Impl {
     requested.push_back(std::move(req));
   }
 
-  // Ended requested runs, reported after their records (fill has taken those in by now).
+  // Ended requested runs, reported after their records (fill has taken those in by now); their
+  // threads, done but for returning, are joined.
   void report_ended(Spool& spool) {
     std::vector<std::pair<int64_t, std::string>> now;
+    std::vector<std::unique_ptr<Requested>> done;
     {
       std::lock_guard<std::mutex> lock(requests_mutex);
       now.swap(ended);
+      for (const auto& [id, run] : now)
+        for (auto it = requested.begin(); it != requested.end(); ++it)
+          if ((*it)->id == id) {
+            done.push_back(std::move(*it));
+            requested.erase(it);
+            break;
+          }
     }
+    for (auto& r : done)
+      if (r->thread.joinable()) r->thread.join();
     for (const auto& [id, run] : now) {
       spool.finish_request(id, run);
       outstanding--;

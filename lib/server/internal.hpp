@@ -1,6 +1,6 @@
 // What the server's parts share: the state behind the routes, how a caller is known, and the shape
 // of answers. The routes live by resource: server.cpp (identity, tokens), models.cpp (models,
-// blobs, uploads), agents.cpp (join, registration, assignments, spools), approvals.cpp (runs, approvals),
+// blobs, uploads), agents.cpp (join, registration, assignments, spools), approvals.cpp, runs.cpp,
 // ions.cpp (IONs, pipelines).
 #pragma once
 
@@ -83,6 +83,7 @@ struct Server::Impl {
   void model_routes();
   void agent_routes();
   void approval_routes();
+  void run_routes();
   void ion_routes();
   void pipeline_routes();
 };

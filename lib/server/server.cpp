@@ -190,6 +190,7 @@ void Server::Impl::routes() {
   model_routes();
   agent_routes();
   approval_routes();
+  run_routes();
   ion_routes();
   pipeline_routes();
 }
