@@ -1,6 +1,7 @@
 #include "ion/registry.hpp"
 
 #include <cstdlib>
+#include <optional>
 
 #include "pipeline/registry.hpp"
 #include "util/error.hpp"
@@ -149,7 +150,9 @@ std::vector<ApplyResult> apply_ions(store::Store& store, const std::vector<Apply
     auto [it, fresh] = seen.emplace(item.ion.name, &item);
     if (!fresh) item.ion.at->at("metadata").at("name").fail("ION '" + item.ion.name + "' is applied twice in one go");
   }
-  store::Catalog::Transaction tx(store.catalog());
+  // A dry run only reads, so it needs no write lock (and works on a store it may not write).
+  std::optional<store::Catalog::Transaction> tx;
+  if (!dry_run) tx.emplace(store.catalog());
   std::vector<ApplyResult> results;
   for (const auto& item : items) {
     json spec = to_json(item.ion);
@@ -168,7 +171,7 @@ std::vector<ApplyResult> apply_ions(store::Store& store, const std::vector<Apply
     }
     results.push_back(r);
   }
-  if (!dry_run) tx.commit();
+  if (tx) tx->commit();
   return results;
 }
 
