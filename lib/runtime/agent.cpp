@@ -144,6 +144,8 @@ void Agent::run() {
   store::Store store(root_, store::Store::Open::existing);
   Scheduler scheduler(options_.identity, options_.ions);
   say_("agent/" + options_.identity.name + " started");
+  for (const auto& r : end_orphaned_runs(store, clock_.now_ms()))
+    say_("run/" + r.id + " failed (" + r.ion + "/" + r.node + ": " + r.outcome + ")");
   while (stops_ == 0) {
     reap();
     std::vector<Trigger> due;

@@ -126,6 +126,30 @@ RunRecord request_cancel(store::Store& store, const std::string& id, const std::
   return r;
 }
 
+std::vector<RunRecord> end_orphaned_runs(store::Store& store, int64_t now_ms) {
+  struct Found {
+    std::string id;
+    int64_t runner, group;
+  };
+  std::vector<Found> found;
+  {
+    Stmt s(store.catalog().handle(), "SELECT id, runner_pid, process_group FROM runs WHERE status = 'running'");
+    while (s.step()) found.push_back({s.text(0), s.integer(1), s.integer(2)});
+  }
+  std::vector<RunRecord> ended;
+  for (const auto& f : found) {
+    if (f.runner <= 0 || ::kill(static_cast<pid_t>(f.runner), 0) == 0 || errno == EPERM) continue;
+    if (f.group > 0) ::kill(-static_cast<pid_t>(f.group), SIGKILL);
+    RunRecord r = get_run(store, f.id);
+    r.status = "failed";
+    r.outcome = "lost: its runner (pid " + std::to_string(f.runner) + ") ended while it ran";
+    r.finished_ms = now_ms;
+    save_run(store, r, false);
+    ended.push_back(r);
+  }
+  return ended;
+}
+
 void RunControl::cancel(const std::string& why) {
   std::lock_guard lock(mutex_);
   if (cancelled_) return;

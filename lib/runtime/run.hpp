@@ -95,6 +95,11 @@ RunRecord run_node(store::Store& store, const RunRequest& request);
 // runner has gone (killed), the run's process group is killed and the run recorded here.
 RunRecord request_cancel(store::Store& store, const std::string& id, const std::string& actor, int64_t now_ms);
 
+// Runs recorded as running whose runner process has gone (killed, or the machine restarted): what
+// they started is killed and they are recorded failed, "lost". Runs a remote agent reported
+// (no runner here) are left to that agent. Returns the runs so ended.
+std::vector<RunRecord> end_orphaned_runs(store::Store& store, int64_t now_ms);
+
 std::vector<RunRecord> list_runs(store::Store& store, const std::string& ion, const std::string& node);
 RunRecord get_run(store::Store& store, const std::string& id);
 std::string run_dir(const store::Store& store, const std::string& id);

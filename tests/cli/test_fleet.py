@@ -214,6 +214,29 @@ class Fleet(harness.MlopsTest):
         self.assertEqual((waiting.returncode, out.split(" (")[0]), (1, f"run/{running[0]} cancelled"), err)
         self.assertIn(f"run '{running[0]}' failed", err)
         self.assertEqual(self.server_json("run", "show", running[0])["status"], "cancelled")
+        # An agent killed while it runs a requested run: after its restart it says the run is lost
+        # (it does not run it again), and the waiting command says so.
+        waiting = subprocess.Popen([harness.BIN, "--context", "ops", "ion", "run", "long", "--node", "wait"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
+        edge.wait_for(r"^agent/edge-1: long/wait to run now, as ops asked$", count=2)
+        deadline, running = time.monotonic() + 30, []
+        while not running and time.monotonic() < deadline:
+            running = [r["id"] for r in self.server_json("run", "list", "--node", "wait")["items"] if r["status"] == "running"]
+            time.sleep(0.2)
+        self.assertEqual(len(running), 1, "the second run is going")
+        edge.stop(signal.SIGKILL)
+        edge = self.agent(self.path("edge-1", "agent.yaml"))
+        edge.wait_for(rf"^run/{running[0]} failed \(long/wait: lost: its runner \(pid [0-9]+\) ended while it ran\)$")
+        out, err = waiting.communicate(timeout=60)
+        self.assertEqual((waiting.returncode, out), (1, ""))
+        self.assertEqual(err, "mlops: error: agent 'edge-1' lost its run of long/wait (it restarted while the run went on) "
+                              "[run it again: 'mlops ion run long --node wait']\n")
+        self.assertFalse([l for l in edge.lines if "to run now" in l], "not run again")
+        deadline, status = time.monotonic() + 30, ""
+        while status != "failed" and time.monotonic() < deadline:
+            status = self.server_json("run", "show", running[0])["status"]
+            time.sleep(0.2)
+        self.assertEqual(status, "failed", "the server learns the run was lost")
         self.assertEqual(edge.stop(), 0, edge.lines)
 
     def test_a_service_keeps_serving_its_last_model_with_the_server_away_and_after_a_restart(self):
