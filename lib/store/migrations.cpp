@@ -250,7 +250,8 @@ CREATE TABLE run_requests(
   requested_ms INTEGER NOT NULL,
   run_id TEXT NOT NULL DEFAULT '',
   done_ms INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX run_requests_pending ON run_requests(agent, done_ms);
+CREATE INDEX run_requests_pending ON run_requests(done_ms, agent);
+CREATE INDEX runs_by_status ON runs(status);
 )sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
