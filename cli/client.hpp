@@ -1,7 +1,7 @@
-// What commands ask of wherever the models are, with one implementation over the local store and
-// one over a server (a context, cli/config.hpp), so a command reads the same either way. Commands
-// move here one by one; until a command has, it refuses to run while a server context is in use
-// rather than act on the local store by surprise (see Env::store).
+// What commands ask of wherever the models are, with one implementation over the local store
+// (local_client.cpp) and one over a server (server_client.cpp, a context from cli/config.hpp), so a
+// command reads the same either way. What works on a store directory beside it (init, store, token,
+// server run) does not go through here and refuses a server context (see Env::store).
 #pragma once
 
 #include <memory>

@@ -48,8 +48,8 @@ class Env {
   int generic_error_exit = 1;
 
   std::string store_root() const;
-  // The local store. While a server context is in use, a usage error: the command has not learnt
-  // to talk to a server yet, and acting on the local store instead would surprise.
+  // The local store. While a server context is in use, a usage error: the command works on a store
+  // directory beside it, and acting on the local store instead would surprise.
   store::Store& store();
   // The server context in use, if any: --context or MLOPS_CONTEXT, else the configuration's
   // current context; none when --store (or MLOPS_STORE) names a store, or the context is "local".
