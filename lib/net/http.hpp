@@ -1,4 +1,4 @@
-// A small HTTP client (libcurl): polls of services beside the runtime (a Spark driver's REST API),
+// A small HTTP client (cpp-httplib): polls of services beside the runtime (a Spark driver's REST API),
 // and requests to an mlops server over TLS with its CA, a client certificate or a bearer token.
 #pragma once
 
@@ -19,7 +19,7 @@ struct HttpRequest {
   std::string ca_file;               // trust only this CA (empty: the system's)
   std::string cert_file, key_file;   // a client certificate
   long timeout_ms = 30000;  // 0: as long as data keeps coming (transfers)
-  bool proxy = true;  // false: never through a proxy (loopback services)
+  bool proxy = true;  // the environment's https_proxy/no_proxy; false: never (loopback services)
   // Bytes per second, 0 for no limit: thin links are shared with what the device is there for.
   int64_t max_send_rate = 0, max_receive_rate = 0;
   // When set, a 2xx body goes here as it arrives instead of into HttpResponse::body; returning

@@ -9,7 +9,9 @@ import sqlite3
 import ssl
 import stat
 import subprocess
+import select
 import signal
+import socketserver
 import threading
 import time
 import unittest
@@ -57,6 +59,31 @@ def response_errors(path, method, code, headers, body):
     if ref.startswith("output.schema.json#/$defs/"):
         return schema_check.errors(json.loads(body), SCHEMA["$defs"][ref.rsplit("/", 1)[1]], SCHEMA)
     return schema_check.errors(json.loads(body), schema, OPENAPI)
+
+
+class ConnectProxy(socketserver.StreamRequestHandler):
+    """An HTTPS proxy as companies run them: CONNECT host:port, then bytes both ways. The targets
+    it was asked for go to server.tunnels."""
+
+    def handle(self):
+        target = self.rfile.readline().decode().split()[1]
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass
+        self.server.tunnels.append(target)
+        host, port = target.rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=10) as upstream:
+            self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            self.wfile.flush()
+            ends = [self.connection, upstream]
+            while True:
+                ready, _, _ = select.select(ends, [], [], 10)
+                if not ready:
+                    return
+                for end in ready:
+                    data = end.recv(65536)
+                    if not data:
+                        return
+                    (upstream if end is self.connection else self.connection).sendall(data)
 
 
 class Certs(harness.MlopsTest):
@@ -552,6 +579,36 @@ class Server(harness.MlopsTest):
             f.write("contexts:\n  - name: a\n    sever: https://x\n")
         err = self.fails(2, "context", "list", store=False)
         self.assertIn("config.yaml:3:5: unknown field 'sever'", err)
+
+    def test_a_context_is_reached_through_the_proxy_the_environment_names(self):
+        """https_proxy and no_proxy as curl and kubectl read them."""
+        self.start()
+        self.ok("context", "add", "prod", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"),
+                "--token", self.token("viewer"), "-q", store=False)
+        proxy = socketserver.ThreadingTCPServer(("127.0.0.1", 0), ConnectProxy)
+        proxy.daemon_threads = True
+        proxy.tunnels = []
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        self.addCleanup(proxy.server_close)
+        self.addCleanup(proxy.shutdown)
+        via = "http://127.0.0.1:%d" % proxy.server_address[1]
+        server = self.url.split("//")[1]
+        for env in ({"https_proxy": via}, {"HTTPS_PROXY": via + "/"}, {"https_proxy": via.split("//")[1]}):
+            self.assertEqual(self.ok("model", "list", "-o", "name", store=False, env=env), "")
+        self.assertEqual(proxy.tunnels, [server] * 3)
+        for skip in ("127.0.0.1", "localhost, 127.0.0.1", "*"):
+            self.assertEqual(self.ok("model", "list", "-o", "name", store=False,
+                                     env={"https_proxy": via, "no_proxy": skip}), "")
+        self.assertEqual(self.ok("model", "list", "-o", "name", store=False, env={"https_proxy": via, "NO_PROXY": "other"}), "")
+        self.assertEqual(len(proxy.tunnels), 4, "no_proxy names hosts (or *); only other hosts go through the proxy")
+        closed = socket.socket()
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        closed.close()
+        err = self.fails(1, "model", "list", store=False, env={"https_proxy": "http://127.0.0.1:%d" % port})
+        self.assertIn(f"no answer from {self.url}/api/v1/models: cannot connect (through the proxy 127.0.0.1:{port})", err)
+        err = self.fails(1, "model", "list", store=False, env={"https_proxy": "socks5://127.0.0.1:1080"})
+        self.assertIn("the proxy socks5://127.0.0.1:1080 is not an http:// URL", err)
 
     def test_model_list_and_show_read_the_same_from_a_server_context_as_from_the_store(self):
         self.start()
