@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +23,39 @@ using util::Error;
 using util::Exit;
 
 namespace {
+
+// libarchive is loaded while a bundle is packed or unpacked, not at start: it brings libxml2 and
+// ICU along (1.5 MB resident), which an idle agent and most commands never use.
+static_assert(ARCHIVE_VERSION_NUMBER >= 3000000 && ARCHIVE_VERSION_NUMBER < 4000000, "libarchive.so.13 is libarchive 3");
+#define MLOPS_LIBARCHIVE(X) X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_hardlink) X(archive_entry_new) X(archive_entry_pathname) X(archive_entry_perm) X(archive_entry_set_filetype) X(archive_entry_set_gid) X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm) X(archive_entry_set_size) X(archive_entry_set_uid) X(archive_error_string) X(archive_read_data) X(archive_read_free) X(archive_read_new) X(archive_read_next_header) X(archive_read_open_memory) X(archive_read_support_format_tar) X(archive_write_close) X(archive_write_data) X(archive_write_free) X(archive_write_header) X(archive_write_new) X(archive_write_open) X(archive_write_set_format_pax_restricted)
+
+class LibArchive {
+ public:
+  LibArchive() : handle_(::dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL)) {
+    if (!handle_) throw Error(Exit::error, std::string("cannot load libarchive: ") + ::dlerror(), "install libarchive13");
+#define MLOPS_RESOLVE(f) f = reinterpret_cast<decltype(&::f)>(resolve(#f));
+    MLOPS_LIBARCHIVE(MLOPS_RESOLVE)
+#undef MLOPS_RESOLVE
+  }
+  ~LibArchive() { ::dlclose(handle_); }
+  LibArchive(const LibArchive&) = delete;
+  LibArchive& operator=(const LibArchive&) = delete;
+
+#define MLOPS_MEMBER(f) decltype(&::f) f;
+  MLOPS_LIBARCHIVE(MLOPS_MEMBER)
+#undef MLOPS_MEMBER
+
+ private:
+  void* resolve(const char* name) {
+    void* p = ::dlsym(handle_, name);
+    if (!p) {
+      ::dlclose(handle_);
+      throw Error(Exit::error, std::string("cannot load libarchive: no ") + name);
+    }
+    return p;
+  }
+  void* handle_;
+};
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 using EntryPtr = std::unique_ptr<struct archive_entry, void (*)(struct archive_entry*)>;
@@ -62,8 +96,8 @@ la_ssize_t append_to_string(struct archive*, void* out, const void* data, size_t
   return static_cast<la_ssize_t>(size);
 }
 
-[[noreturn]] void throw_archive(struct archive* a, const std::string& what) {
-  const char* msg = archive_error_string(a);
+[[noreturn]] void throw_archive(const LibArchive& la, struct archive* a, const std::string& what) {
+  const char* msg = la.archive_error_string(a);
   throw Error(Exit::error, what + ": " + (msg ? msg : "archive error"));
 }
 
@@ -80,22 +114,23 @@ PackResult pack_directory(const std::string& dir) {
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.path < b.path; });
 
   PackResult result;
-  ArchivePtr a(archive_write_new(), archive_write_free);
-  archive_write_set_format_pax_restricted(a.get());
-  if (archive_write_open(a.get(), &result.archive, nullptr, append_to_string, nullptr) != ARCHIVE_OK)
-    throw_archive(a.get(), "cannot pack '" + dir + "'");
+  LibArchive la;
+  ArchivePtr a(la.archive_write_new(), la.archive_write_free);
+  la.archive_write_set_format_pax_restricted(a.get());
+  if (la.archive_write_open(a.get(), &result.archive, nullptr, append_to_string, nullptr) != ARCHIVE_OK)
+    throw_archive(la, a.get(), "cannot pack '" + dir + "'");
   std::vector<char> buf(1 << 20);
   for (const auto& item : items) {
-    EntryPtr e(archive_entry_new(), archive_entry_free);
-    archive_entry_set_pathname(e.get(), item.path.c_str());
-    archive_entry_set_filetype(e.get(), item.is_dir ? AE_IFDIR : AE_IFREG);
+    EntryPtr e(la.archive_entry_new(), la.archive_entry_free);
+    la.archive_entry_set_pathname(e.get(), item.path.c_str());
+    la.archive_entry_set_filetype(e.get(), item.is_dir ? AE_IFDIR : AE_IFREG);
     // Only "executable or not" survives: umasks and checkouts differ between machines.
-    archive_entry_set_perm(e.get(), item.is_dir || item.executable ? 0755 : 0644);
-    archive_entry_set_size(e.get(), item.is_dir ? 0 : static_cast<la_int64_t>(item.size));
-    archive_entry_set_mtime(e.get(), 0, 0);
-    archive_entry_set_uid(e.get(), 0);
-    archive_entry_set_gid(e.get(), 0);
-    if (archive_write_header(a.get(), e.get()) != ARCHIVE_OK) throw_archive(a.get(), "cannot pack '" + item.path + "'");
+    la.archive_entry_set_perm(e.get(), item.is_dir || item.executable ? 0755 : 0644);
+    la.archive_entry_set_size(e.get(), item.is_dir ? 0 : static_cast<la_int64_t>(item.size));
+    la.archive_entry_set_mtime(e.get(), 0, 0);
+    la.archive_entry_set_uid(e.get(), 0);
+    la.archive_entry_set_gid(e.get(), 0);
+    if (la.archive_write_header(a.get(), e.get()) != ARCHIVE_OK) throw_archive(la, a.get(), "cannot pack '" + item.path + "'");
     if (item.is_dir) continue;
     std::string path = dir + "/" + item.path;
     util::Fd fd = util::open_read(path);
@@ -105,14 +140,14 @@ PackResult pack_directory(const std::string& dir) {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) util::throw_errno("read", path, errno);
       if (n == 0) throw Error(Exit::error, "cannot pack '" + path + "': it shrank while being read");
-      if (archive_write_data(a.get(), buf.data(), static_cast<size_t>(n)) != n)
-        throw_archive(a.get(), "cannot pack '" + path + "'");
+      if (la.archive_write_data(a.get(), buf.data(), static_cast<size_t>(n)) != n)
+        throw_archive(la, a.get(), "cannot pack '" + path + "'");
       left -= static_cast<uint64_t>(n);
     }
     result.files++;
     result.bytes += item.size;
   }
-  if (archive_write_close(a.get()) != ARCHIVE_OK) throw_archive(a.get(), "cannot pack '" + dir + "'");
+  if (la.archive_write_close(a.get()) != ARCHIVE_OK) throw_archive(la, a.get(), "cannot pack '" + dir + "'");
   return result;
 }
 
@@ -138,25 +173,26 @@ void extract_archive(const std::string& archive, const std::string& dest, const 
   util::make_dirs(parent);
   std::string staging = util::make_temp_dir(parent);
   try {
-    ArchivePtr a(archive_read_new(), archive_read_free);
-    archive_read_support_format_tar(a.get());
-    if (archive_read_open_memory(a.get(), archive.data(), archive.size()) != ARCHIVE_OK)
-      throw_archive(a.get(), "cannot unpack '" + name + "'");
+    LibArchive la;
+    ArchivePtr a(la.archive_read_new(), la.archive_read_free);
+    la.archive_read_support_format_tar(a.get());
+    if (la.archive_read_open_memory(a.get(), archive.data(), archive.size()) != ARCHIVE_OK)
+      throw_archive(la, a.get(), "cannot unpack '" + name + "'");
     uint64_t entries = 0, total = 0;
     std::vector<char> buf(1 << 20);
     for (;;) {
       struct archive_entry* e = nullptr;
-      int rc = archive_read_next_header(a.get(), &e);
+      int rc = la.archive_read_next_header(a.get(), &e);
       if (rc == ARCHIVE_EOF) break;
-      if (rc != ARCHIVE_OK) throw_archive(a.get(), "cannot unpack '" + name + "'");
+      if (rc != ARCHIVE_OK) throw_archive(la, a.get(), "cannot unpack '" + name + "'");
       if (++entries > limits.max_entries)
         throw Error(Exit::integrity, "cannot unpack '" + name + "': more than " + std::to_string(limits.max_entries) +
                                          " entries");
-      const char* raw = archive_entry_pathname(e);
+      const char* raw = la.archive_entry_pathname(e);
       std::string rel = checked_entry_path(raw ? raw : "", name);
       std::string path = staging + "/" + rel;
-      auto type = archive_entry_filetype(e);
-      bool is_link = archive_entry_hardlink(e) != nullptr || type == AE_IFLNK;
+      auto type = la.archive_entry_filetype(e);
+      bool is_link = la.archive_entry_hardlink(e) != nullptr || type == AE_IFLNK;
       if (is_link)
         throw Error(Exit::integrity, "cannot unpack '" + name + "': entry '" + rel + "' is a link; " +
                                          "bundles hold only files and directories");
@@ -168,7 +204,7 @@ void extract_archive(const std::string& archive, const std::string& dest, const 
         throw Error(Exit::integrity, "cannot unpack '" + name + "': entry '" + rel + "' is a device, FIFO or socket");
       // Parents are created here, inside a directory nobody else writes, and hold no links.
       util::make_dirs(util::dirname_of(path));
-      mode_t mode = (archive_entry_perm(e) & 0111) ? 0755 : 0644;
+      mode_t mode = (la.archive_entry_perm(e) & 0111) ? 0755 : 0644;
       int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
       if (fd < 0) {
         if (errno == EEXIST)
@@ -177,8 +213,8 @@ void extract_archive(const std::string& archive, const std::string& dest, const 
       }
       util::Fd out(fd);
       for (;;) {
-        la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
-        if (n < 0) throw_archive(a.get(), "cannot unpack '" + name + "'");
+        la_ssize_t n = la.archive_read_data(a.get(), buf.data(), buf.size());
+        if (n < 0) throw_archive(la, a.get(), "cannot unpack '" + name + "'");
         if (n == 0) break;
         total += static_cast<uint64_t>(n);
         if (total > limits.max_bytes)
