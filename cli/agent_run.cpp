@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "ion/registry.hpp"
 #include "runtime/agent.hpp"
+#include "store/catalog.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -75,6 +76,7 @@ int run(const AgentOptions& o, Env& env) {
     // An agent lives long on small devices and allocates little: one malloc arena for every
     // thread instead of one per core and thread keeps it smaller (0.6 MB of an idle agent).
     ::mallopt(M_ARENA_MAX, 1);
+    if (!store::small_footprint()) throw util::Error(util::Exit::error, "internal: SQLite was set up before the agent");
     agent::RemoteAgent remote(agent::load_agent_config(o.config), env.clock, say, o.on_stop == "cancel");
     run_until_signalled(remote);
     return 0;

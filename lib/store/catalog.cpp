@@ -137,6 +137,11 @@ int Catalog::schema_version() {
 }
 
 
+bool small_footprint() {
+  return sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0) == SQLITE_OK &&
+         sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0) == SQLITE_OK;
+}
+
 std::vector<std::pair<std::string, std::string>> other_blob_roots(Catalog& catalog) {
   std::vector<std::pair<std::string, std::string>> out;
   Stmt s(catalog.handle(),

@@ -81,6 +81,11 @@ class Catalog {
 // name of what uses it ("pipeline/NAME:VERSION"), so gc keeps them and fsck checks them.
 std::vector<std::pair<std::string, std::string>> other_blob_roots(Catalog& catalog);
 
+// For a long-lived process on a small device (an agent): SQLite without the buffers it sets aside
+// per connection for speed (lookaside, a first batch of cache pages; 200 KB each). Call before any
+// database is opened; false when it is too late.
+bool small_footprint();
+
 // The SQL that takes a catalog from schema version `from_version` to the next (migrations.cpp).
 const char* migration(int from_version);
 
