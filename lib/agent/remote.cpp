@@ -116,9 +116,9 @@ struct RemoteAgent::Impl {
     requested.push_back(std::move(req));
   }
 
-  // Ended requested runs, reported after their records (fill has taken those in by now); their
-  // threads, done but for returning, are joined.
-  void report_ended(Spool& spool) {
+  // Requested runs that ended, their threads (done but for returning) joined. Taken before a
+  // fill, which then takes in their runs' last records, so their ends are reported after those.
+  std::vector<std::pair<int64_t, std::string>> take_ended() {
     std::vector<std::pair<int64_t, std::string>> now;
     std::vector<std::unique_ptr<Requested>> done;
     {
@@ -134,10 +134,7 @@ struct RemoteAgent::Impl {
     }
     for (auto& r : done)
       if (r->thread.joinable()) r->thread.join();
-    for (const auto& [id, run] : now) {
-      spool.finish_request(id, run);
-      outstanding--;
-    }
+    return now;
   }
 
   void stop_requests(bool cancel) {
@@ -154,10 +151,14 @@ struct RemoteAgent::Impl {
 
   void send(store::Store& replica, Spool& spool, Link& link) {
     for (;;) {
+      auto ended_now = take_ended();
       if (int64_t dropped = spool.fill(replica, clock.now_ms()))
         say("agent/" + config.name + ": spool full (" + std::to_string(config.spool_max_bytes) + " bytes): " +
             std::to_string(dropped) + " stat points dropped (overflow: " + config.overflow + ")");
-      report_ended(spool);
+      for (const auto& [id, run] : ended_now) {
+        spool.finish_request(id, run);
+        outstanding--;
+      }
       auto items = spool.peek(kBatchItems, kBatchBytes);
       if (items.empty()) return;
       auto r = link.request("POST", "/api/v1/agents/" + config.name + "/spool", Spool::batch(items));
@@ -203,7 +204,7 @@ struct RemoteAgent::Impl {
         backoff_ms = std::min(config.max_backoff_ms, std::max<int64_t>(config.poll_ms, backoff_ms * 2));
       }
       for (int64_t waited = 0, wait = stops ? 200 : next_wait_ms(); waited < wait; waited += 20) {
-        if (stops != 0 && outstanding == 0) break;
+        if (stops != 0 && (outstanding == 0 || waited >= 200)) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     }
@@ -245,6 +246,7 @@ void RemoteAgent::run() {
   impl_->stops++;
   impl_->stop_requests(impl_->cancel_on_stop);
   link.join();
+  impl_->stop_requests(impl_->cancel_on_stop);  // any the link started while the stop came in
   if (failed) std::rethrow_exception(failed);
 }
 

@@ -135,16 +135,14 @@ int64_t Spool::fill(store::Store& replica, int64_t now_ms) {
       Stmt s(rdb, "SELECT id, status FROM runs WHERE finished_ms IS NULL OR finished_ms >= ? ORDER BY started_ms");
       s.bind(1, cursor("runs_ms") - 60000);
       set_cursor("runs_ms", now_ms);
+      // What these runs wrote to their logs goes first: a record saying a run ended comes after
+      // all it wrote.
       while (s.step()) {
+        append_log(replica, s.text(0));
         Stmt sent(db_, "SELECT status FROM runs_sent WHERE id = ?");
         sent.bind(1, s.text(0));
         if (!sent.step() || sent.text(0) != s.text(1)) changed.emplace_back(s.text(0), s.text(1));
       }
-      // What the runs looked at wrote to their logs, before their records: a record saying a run
-      // ended comes after all it wrote.
-      Stmt window(rdb, "SELECT id FROM runs WHERE finished_ms IS NULL OR finished_ms >= ?");
-      window.bind(1, now_ms - 120000);
-      while (window.step()) append_log(replica, window.text(0));
       for (const auto& [id, status] : changed) {
         auto r = runtime::get_run(replica, id);
         json item = {{"kind", "run"}, {"run", api::run_record(r)}};
