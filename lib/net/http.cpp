@@ -73,12 +73,21 @@ bool listed_in_no_proxy(const std::string& host) {
 // The proxy the environment names for a URL, read as curl reads it: https_proxy (or HTTPS_PROXY)
 // for https, http_proxy for http, none for the hosts no_proxy lists (names, their subdomains, *).
 // False with `why` empty: no proxy.
-bool proxy_for(const Url& u, Url& proxy, std::string& why) {
+// http://user:password@host:port gives its credentials to `user`, `password`; errors never show them.
+bool proxy_for(const Url& u, Url& proxy, std::string& user, std::string& password, std::string& why) {
   const char* value = u.scheme == "https" ? std::getenv("https_proxy") : std::getenv("http_proxy");
   if (!value && u.scheme == "https") value = std::getenv("HTTPS_PROXY");
   if (!value || !*value || listed_in_no_proxy(u.host)) return false;
   std::string url = value;
   if (url.find("://") == std::string::npos) url = "http://" + url;
+  size_t authority = url.find("://") + 3, at = url.find('@', authority);
+  if (at < url.find('/', authority)) {  // npos for either compares as the end
+    std::string credentials = url.substr(authority, at - authority);
+    auto colon = credentials.find(':');
+    user = credentials.substr(0, colon);
+    password = colon == std::string::npos ? "" : credentials.substr(colon + 1);
+    url.erase(authority, at + 1 - authority);
+  }
   if (url.compare(0, 7, "http://") != 0) return why = "the proxy " + url + " is not an http:// URL", false;
   if (!parse_url(url, proxy, why)) return why = "the proxy " + url + ": " + why, false;
   return true;
@@ -142,8 +151,10 @@ std::optional<HttpResponse> perform(const HttpRequest& r, std::string& why) {
   std::string through;
   if (r.proxy) {
     Url proxy;
-    if (proxy_for(u, proxy, why)) {
+    std::string user, password;
+    if (proxy_for(u, proxy, user, password, why)) {
       client->set_proxy(proxy.host, proxy.port);
+      if (!user.empty()) client->set_proxy_basic_auth(user, password);
       through = " (through the proxy " + proxy.host + ":" + std::to_string(proxy.port) + ")";
     } else if (!why.empty()) {
       return std::nullopt;

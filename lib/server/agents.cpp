@@ -46,14 +46,17 @@ runtime::AgentIdentity identity_of(store::Store& st, const std::string& name) {
   return who;
 }
 
-// What assignments are made of, in one string that changes when any of it does.
+// What assignments are made of, in one string that changes when any of it does (deletions too:
+// the counts, and model_events, which records them).
 std::string assignment_inputs(store::Store& st) {
   Stmt s(st.catalog().handle(),
          "SELECT (SELECT coalesce(max(rowid), 0) FROM ion_revisions) || ':' || (SELECT count(*) FROM ions) || ':' || "
          "(SELECT coalesce(max(id), 0) FROM flow_events) || ':' || (SELECT coalesce(max(rowid), 0) FROM pipeline_versions) "
-         "|| ':' || (SELECT coalesce(max(rowid), 0) FROM versions) || ':' || (SELECT count(*) FROM models) || ':' || "
+         "|| '.' || (SELECT count(*) FROM pipeline_versions) || ':' || (SELECT coalesce(max(rowid), 0) FROM versions) "
+         "|| ':' || (SELECT count(*) FROM models) || ':' || (SELECT coalesce(max(id), 0) FROM model_events) || ':' || "
          "(SELECT count(*) || '.' || coalesce(max(id), 0) FROM run_requests WHERE done_ms = 0) || ':' || "
-         "(SELECT count(*) FROM runs WHERE status = 'running' AND cancel_requested_by != '' AND agent != '')");
+         "(SELECT count(*) || '.' || total(rowid) FROM runs WHERE status = 'running' AND cancel_requested_by != '' "
+         "AND agent != '')");
   s.step();
   return s.text(0);
 }

@@ -65,6 +65,8 @@ void Server::Impl::ion_routes() {
                                                          const Caller& c, store::Store& st) {
     auto body = json_body(req, res);
     if (!body) return;
+    if (body->contains("dryRun") && !body->at("dryRun").is_boolean())
+      return reply_error(res, 400, "dryRun must be true or false");
     bool dry_run = body->value("dryRun", false);
     if (!dry_run && !auth::allows(c.role, Role::operator_))
       return reply_error(res, 403, c.via + " '" + c.name + "' has role " + auth::role_name(c.role) +

@@ -89,13 +89,26 @@ bool append_log(store::Store& st, const json& item) {
   const std::string& data = item["data"].get_ref<const std::string&>();
   std::string dir = runtime::run_dir(st, run), path = dir + "/run.log";
   util::make_dirs(dir);
-  uint64_t have = util::size_or_zero(path);
-  if (offset + data.size() <= have) return true;  // here already
-  size_t from = offset < have ? static_cast<size_t>(have - offset) : 0;
-  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (offset + data.size() <= util::size_or_zero(path)) return true;  // here already
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
   if (fd.get() < 0) util::throw_errno("write", path, errno);
-  util::write_all(fd.get(), data.data() + from, data.size() - from, path);
+  for (size_t done = 0; done < data.size();) {
+    ssize_t n = ::pwrite(fd.get(), data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno != EINTR) util::throw_errno("write", path, errno);
+    if (n > 0) done += static_cast<size_t>(n);
+  }
   return true;
+}
+
+// The run an item is about, when the catalog has it under another agent (or as the server's own):
+// no agent writes into a run that is not its own.
+bool foreign_run(store::Store& st, const json& item, const std::string& agent) {
+  auto it = item.find("run");
+  if (it == item.end()) return false;
+  std::string run = it->is_string() ? it->get<std::string>() : it->is_object() ? it->value("id", "") : "";
+  Stmt s(st.catalog().handle(), "SELECT agent FROM runs WHERE id = ?");
+  s.bind(1, run);
+  return s.step() && s.text(0) != agent;
 }
 
 }  // namespace
@@ -163,7 +176,9 @@ void Server::Impl::ingest(const httplib::Request& req, httplib::Response& res, s
       tx.commit();
       continue;
     }
-    if (kind == "run") {
+    if ((kind == "run" || kind == "log") && foreign_run(st, item, agent)) {
+      ++rejected;
+    } else if (kind == "run") {
       auto missing = apply_run(st, agent, item);
       if (!missing.empty()) {
         return reply_missing(res, "upload the run's model blobs first", missing, acked);

@@ -1,6 +1,7 @@
 """The pieces of a deployment: certificates made by 'certs init' (checked with OpenSSL's own tools and
 a real TLS handshake), tokens, and 'server run' on the loopback over HTTPS, driven by Python's ssl
 and urllib as any client would."""
+import base64
 import hashlib
 import json
 import os
@@ -67,8 +68,12 @@ class ConnectProxy(socketserver.StreamRequestHandler):
 
     def handle(self):
         target = self.rfile.readline().decode().split()[1]
-        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-            pass
+        for line in iter(self.rfile.readline, b"\r\n"):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "proxy-authorization":
+                self.server.credentials.append(value.strip())
+            if not line:
+                break
         self.server.tunnels.append(target)
         host, port = target.rsplit(":", 1)
         with socket.create_connection((host, int(port)), timeout=10) as upstream:
@@ -587,7 +592,7 @@ class Server(harness.MlopsTest):
                 "--token", self.token("viewer"), "-q", store=False)
         proxy = socketserver.ThreadingTCPServer(("127.0.0.1", 0), ConnectProxy)
         proxy.daemon_threads = True
-        proxy.tunnels = []
+        proxy.tunnels, proxy.credentials = [], []
         threading.Thread(target=proxy.serve_forever, daemon=True).start()
         self.addCleanup(proxy.server_close)
         self.addCleanup(proxy.shutdown)
@@ -607,6 +612,11 @@ class Server(harness.MlopsTest):
         closed.close()
         err = self.fails(1, "model", "list", store=False, env={"https_proxy": "http://127.0.0.1:%d" % port})
         self.assertIn(f"no answer from {self.url}/api/v1/models: cannot connect (through the proxy 127.0.0.1:{port})", err)
+        # Credentials in the proxy's URL go to the proxy, and into no message.
+        self.ok("model", "list", store=False, env={"https_proxy": via.replace("//", "//ci:s3cret@")})
+        self.assertEqual(proxy.credentials, ["Basic " + base64.b64encode(b"ci:s3cret").decode()])
+        err = self.fails(1, "model", "list", store=False, env={"https_proxy": "http://ci:s3cret@127.0.0.1:%d" % port})
+        self.assertNotIn("s3cret", err)
         err = self.fails(1, "model", "list", store=False, env={"https_proxy": "socks5://127.0.0.1:1080"})
         self.assertIn("the proxy socks5://127.0.0.1:1080 is not an http:// URL", err)
 
@@ -728,6 +738,8 @@ class Server(harness.MlopsTest):
         self.assertIn("applying needs operator", status(post("/api/v1/ions", v, {"files": [quickstart]}))[1])
         self.assertEqual(post("/api/v1/ions", None, {"files": [quickstart]})[0], 401)
         self.assertEqual(post("/api/v1/ions", o, {"files": []})[0], 400)
+        self.assertEqual(status(post("/api/v1/ions", v, {"files": [quickstart], "dryRun": "yes"})),
+                         (400, "dryRun must be true or false"))
         self.assertEqual(post("/api/v1/ions", o, {"files": [quickstart], "pipelines": [{"manifest": "x"}]})[0], 400)
         self.assertEqual(post("/api/v1/ions", o, {"files": [quickstart], "pipelines": [{"bundle": "sha256:" + "1" * 64}]})[0], 409)
         bad = {"name": "bad.yaml", "text": quickstart["text"].replace("every: 10m", "every: 10 minutes")}
