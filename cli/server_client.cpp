@@ -90,11 +90,7 @@ class ServerClient : public Client {
     if (v.type == "directory")
       for (const auto& e : cache.read_tree(v.digest).entries)
         if (!e.is_dir) link.download_blob(cache, e.digest);
-    v.aliases.clear();
-    cache.registry().import_version(v);
-    auto result = cache.pull(store::parse_model_ref(v.name + ":" + std::to_string(v.version)), dest_dir, force);
-    result.version = api::model_version_from(doc);  // with the server's aliases
-    return result;
+    return cache.write_version(v, dest_dir, force);
   }
 
   std::vector<store::ModelVersion> delete_models(const std::string& ref) override {
@@ -104,8 +100,10 @@ class ServerClient : public Client {
     return out;
   }
   store::AliasMove set_alias(const std::string& ref, const std::string& alias) override {
-    auto name = store::parse_model_ref(ref).name;
-    auto doc = call("/api/v1/models/" + escape(name) + "/aliases/" + escape(alias), "PUT",
+    auto parsed = store::parse_model_ref(ref);
+    store::validate_alias(alias);
+    store::require_named(parsed, "set an alias on");
+    auto doc = call("/api/v1/models/" + escape(parsed.name) + "/aliases/" + escape(alias), "PUT",
                    nlohmann::json{{"ref", ref}}.dump());
     store::AliasMove move;
     move.to_version = doc.at("version").get<int64_t>();

@@ -23,6 +23,11 @@ void validate_model_name(const std::string& name) {
     if (!name_char(c)) throw bad("only letters, digits, '.', '_' and '-' are allowed");
 }
 
+void require_named(const ModelRef& ref, const std::string& what) {
+  if (ref.kind == ModelRef::Kind::digest)
+    throw util::Error(util::Exit::usage, "cannot " + what + " digest '" + ref.text + "'", "name a version: NAME:VERSION");
+}
+
 void validate_alias(const std::string& alias) {
   auto bad = [&](const std::string& why) { return Error(Exit::usage, "invalid alias '" + alias + "': " + why); };
   if (alias.empty()) throw bad("it is empty");

@@ -23,5 +23,7 @@ ModelRef parse_model_ref(const std::string& text);
 void validate_model_name(const std::string& name);
 // Aliases: 1-64 of [a-z0-9_-], starting with a letter (so they never look like versions).
 void validate_alias(const std::string& alias);
+// For what needs a model's name (aliases, deletion): a usage error "cannot <what> digest ..." for a digest.
+void require_named(const ModelRef& ref, const std::string& what);
 
 }  // namespace mlops::store

@@ -189,8 +189,7 @@ ModelVersion Registry::resolve(const ModelRef& ref) {
 }
 
 std::vector<ModelVersion> Registry::remove(const ModelRef& ref, const std::string& actor, int64_t now_ms) {
-  if (ref.kind == ModelRef::Kind::digest)
-    throw Error(Exit::usage, "cannot delete by digest '" + ref.text + "'", "name a version: NAME:VERSION");
+  require_named(ref, "delete by");
   Catalog::Transaction tx(catalog_);
   std::vector<ModelVersion> removed;
   int64_t id = model_id(ref.name);
@@ -215,8 +214,7 @@ std::vector<ModelVersion> Registry::remove(const ModelRef& ref, const std::strin
 AliasMove Registry::set_alias(const ModelRef& ref, const std::string& alias, const std::string& actor,
                               int64_t now_ms) {
   validate_alias(alias);
-  if (ref.kind == ModelRef::Kind::digest)
-    throw Error(Exit::usage, "cannot set an alias on digest '" + ref.text + "'", "name a version: NAME:VERSION");
+  require_named(ref, "set an alias on");
   Catalog::Transaction tx(catalog_);
   ModelVersion v = resolve(ref);
   int64_t id = model_id(v.name);

@@ -92,8 +92,12 @@ ModelVersion Store::stage(const PushRequest& request) {
 }
 
 PullResult Store::pull(const ModelRef& ref, const std::string& dest_dir, bool force) {
+  return write_version(registry_->resolve(ref), dest_dir, force);
+}
+
+PullResult Store::write_version(const ModelVersion& version, const std::string& dest_dir, bool force) {
   PullResult result;
-  result.version = registry_->resolve(ref);
+  result.version = version;
   const ModelVersion& v = result.version;
   // The name comes from the catalog; never let it climb out of dest_dir.
   if (v.source.empty() || v.source == "." || v.source == ".." || v.source.find('/') != std::string::npos)

@@ -59,6 +59,8 @@ class Store {
   // Writes the version into `dest_dir` under its source name; refuses to replace an existing path
   // unless `force`.
   PullResult pull(const ModelRef& ref, const std::string& dest_dir, bool force);
+  // The same for a version described elsewhere (a server's) whose blobs are here.
+  PullResult write_version(const ModelVersion& v, const std::string& dest_dir, bool force);
   Tree read_tree(const std::string& hex) const { return Tree::parse(blobs_.read_verified(hex), hex); }
 
   // Writers hold the lock shared; gc holds it exclusive so it never removes a blob whose catalog

@@ -20,6 +20,16 @@ class PushPull(harness.MlopsTest):
             self.assertEqual(f.read(), data)
         self.assertEqual(os.stat(pulled).st_mode & 0o7777, 0o750)
 
+    def test_a_name_used_again_after_delete_pulls_its_new_content(self):
+        """Numbers start again when a whole model is deleted; a pull must give the new churn:1."""
+        self.ok("model", "push", self.write("a/model.bin", b"first"), "--name", "churn")
+        self.ok("model", "pull", "churn:1", "-d", self.path("out1"))
+        self.ok("model", "delete", "churn")
+        self.ok("model", "push", self.write("b/model.bin", b"second"), "--name", "churn")
+        self.ok("model", "pull", "churn:1", "-d", self.path("out2"))
+        with open(self.path("out2", "model.bin"), "rb") as f:
+            self.assertEqual(f.read(), b"second")
+
     def test_empty_file(self):
         src = self.write("empty.bin", b"")
         self.ok("model", "push", src, "--name", "e")

@@ -20,6 +20,9 @@ class RefsAndAliases(harness.MlopsTest):
         self.assertEqual(self.version_of("churn@prod"), 1)
         digest = harness.sha256_file(self.path("v2", "model.bin"))
         self.assertEqual(self.version_of(f"sha256:{digest}"), 2)
+        # An alias names a version of a model; a digest names bytes.
+        self.assertEqual(self.fails(2, "model", "alias", "set", f"sha256:{digest}", "prod"),
+                         f"mlops: error: cannot set an alias on digest 'sha256:{digest}' [name a version: NAME:VERSION]\n")
 
     def test_alias_moves_atomically_and_history_records_who_and_when(self):
         self.assertEqual(self.ok("model", "alias", "set", "churn:1", "prod"), "model/churn@prod set to version 1\n")
