@@ -452,13 +452,32 @@ class Server(harness.MlopsTest):
         code, _, doc = self.call(spool, ctx=me, method="POST",
                                  body=json.dumps({"items": [{"seq": 5, "kind": "run", "run": run, "model": model}]}).encode())
         self.assertEqual((code, json.loads(doc)["missing"], json.loads(doc)["acked"]), (409, ["sha256:" + "3" * 64], 4))
+        # A run is written by the agent it is on, and by no other.
+        own = dict(run, id="r20260101-000000-abcdef", model="")
+        code, _, doc = self.call(spool, ctx=me, method="POST", body=json.dumps({"items": [
+            {"seq": 5, "kind": "log", "run": own["id"], "offset": 0, "data": "hello\n"},
+            {"seq": 6, "kind": "run", "run": own}]}).encode())
+        self.assertEqual((code, json.loads(doc)["applied"]), (200, 2))
+        self.ok("agent", "join", "--server", self.url, "--ca", os.path.join(self.tls, "ca.crt"), "--name", "edge-2",
+                "--token", operator, "--dir", self.path("edge2"), "-q", store=False)
+        other = self.context(cert=self.path("edge2", "agent"))
+        code, _, doc = self.call("/api/v1/agents/edge-2/spool", ctx=other, method="POST", body=json.dumps({"items": [
+            {"seq": 1, "kind": "log", "run": own["id"], "offset": 0, "data": "forged\n"},
+            {"seq": 2, "kind": "run", "run": dict(own, status="failed", outcome="forged")}]}).encode())
+        self.assertEqual((code, json.loads(doc)["rejected"], json.loads(doc)["acked"]), (200, 2, 2))
+        db = sqlite3.connect(os.path.join(self.store, "catalog.db"))
+        self.assertEqual(db.execute("SELECT status, agent FROM runs WHERE id = ?", (own["id"],)).fetchall(),
+                         [("succeeded", "edge-1")])
+        db.close()
+        with open(os.path.join(self.store, "runs", own["id"], "run.log")) as f:
+            self.assertEqual(f.read(), "hello\n")
         self.assertEqual(self.call(spool, ctx=me, method="POST", body=b'{"items": 1}')[0], 400)
         self.assertEqual(self.call(spool, method="POST", body=batch)[0], 401)
         self.assertEqual(self.call(spool, operator, method="POST", body=batch)[0], 403)
         # Listed for anyone; revoked by an admin, after which its certificate is refused.
         code, _, doc = self.call("/api/v1/agents", viewer)
-        [agent] = json.loads(doc)["items"]
-        self.assertEqual((agent["name"], agent["labels"], agent["ackedSeq"], agent["revoked"]), ("edge-1", {"tier": "edge"}, 4, False))
+        agent = json.loads(doc)["items"][0]
+        self.assertEqual((agent["name"], agent["labels"], agent["ackedSeq"], agent["revoked"]), ("edge-1", {"tier": "edge"}, 6, False))
         self.assertEqual(self.call("/api/v1/agents")[0], 401)
         self.assertEqual(self.call("/api/v1/agents/edge-1", method="DELETE")[0], 401)
         self.assertEqual(self.call("/api/v1/agents/edge-1", operator, method="DELETE")[0], 403)
