@@ -212,10 +212,14 @@ void Server::Impl::agent_routes() {
     int64_t now = clock.now_ms();
     seen_ms[name] = now;
     if (now - seen_flushed_ms > kSeenFlushMs) {
+      // One transaction, so one fsync for the fleet, not one per agent, while every poll waits.
+      store::Catalog::Transaction tx(st.catalog());
+      Stmt s(st.catalog().handle(), "UPDATE agents SET last_seen_ms = ? WHERE name = ?");
       for (const auto& [agent, at] : seen_ms) {
-        Stmt s(st.catalog().handle(), "UPDATE agents SET last_seen_ms = ? WHERE name = ?");
         s.bind(1, at).bind(2, agent).run();
+        s.reset();
       }
+      tx.commit();
       seen_flushed_ms = now;
     }
     auto& a = assigned[name];
