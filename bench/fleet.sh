@@ -38,6 +38,10 @@ print("| %s | %d | %.0f | %.0f | %.2f ms | %.2f ms |" % (sys.argv[1], r["connect
 for rate in ${FLEET_RATES:-2000 5000 8000}; do
   "$load" heartbeat "$url" "$store/tls/ca.crt" "$work/agents" "$connections" "$seconds" "$rate" | row "heartbeats at $rate/s"
 done
+# As 'mlops agent run' polls: a new connection, so a TLS handshake with a client certificate, each time.
+for rate in ${FLEET_HANDSHAKE_RATES:-500 1000 2000}; do
+  "$load" handshake "$url" "$store/tls/ca.crt" "$work/agents" "$connections" "$seconds" "$rate" | row "polls on new connections at $rate/s"
+done
 for batch in ${FLEET_BATCHES:-1000 5000}; do
   "$load" stats "$url" "$store/tls/ca.crt" "$work/agents" "$connections" "$seconds" "$batch" | row "stat batches of $batch"
 done

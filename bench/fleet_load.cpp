@@ -1,10 +1,12 @@
 // Simulated agents against one mlops server, for bench/fleet.sh. Each connection is one agent
-// (its own client certificate, kept alive as a polling agent's would be) and sends either
-// heartbeats (assignment polls answered 304) at a fixed total rate, open loop, so latency counts
-// from when each request was due and a slow server cannot hide its backlog; or spool batches of
-// stat points as fast as the server takes them.
+// (its own client certificate) and sends either heartbeats (assignment polls answered 304) at a
+// fixed total rate, open loop, so latency counts from when each request was due and a slow server
+// cannot hide its backlog; or spool batches of stat points as fast as the server takes them.
+// "heartbeat" keeps each agent's connection alive; "handshake" opens a new one for every poll, as
+// `mlops agent run` does (a full TLS handshake with the client certificate each time; the TLS
+// context with the certificate loaded is kept, so the client's side costs no more than it must).
 //
-//   fleet_load heartbeat URL CA AGENTS_DIR CONNECTIONS SECONDS RATE
+//   fleet_load heartbeat|handshake URL CA AGENTS_DIR CONNECTIONS SECONDS RATE
 //   fleet_load stats     URL CA AGENTS_DIR CONNECTIONS SECONDS POINTS_PER_BATCH
 //
 // AGENTS_DIR holds one directory per agent (NAME/agent.crt, NAME/agent.key). Prints one JSON line.
@@ -50,7 +52,7 @@ double percentile(std::vector<double>& v, double p) {
 
 int main(int argc, char** argv) {
   if (argc != 8) {
-    std::fprintf(stderr, "usage: fleet_load heartbeat|stats URL CA AGENTS_DIR CONNECTIONS SECONDS RATE|POINTS\n");
+    std::fprintf(stderr, "usage: fleet_load heartbeat|handshake|stats URL CA AGENTS_DIR CONNECTIONS SECONDS RATE|POINTS\n");
     return 2;
   }
   std::string mode = argv[1], url = argv[2], ca = argv[3], agents_dir = argv[4];
@@ -79,10 +81,11 @@ int main(int argc, char** argv) {
       auto client = connect(host, port, ca, agents_dir + "/" + name);
       std::string path = "/api/v1/agents/" + name + "/assignment", etag;
       if (auto first = client->Get(path)) etag = first->get_header_value("ETag");
+      if (mode == "handshake") client->set_keep_alive(false);
       httplib::Headers headers = {{"If-None-Match", etag}};
       long seq = static_cast<long>(Clock::now().time_since_epoch().count() / 1000);  // fresh numbers each run
       std::this_thread::sleep_until(start);
-      if (mode == "heartbeat") {
+      if (mode == "heartbeat" || mode == "handshake") {
         // Open loop: request i is due at start + i * interval, whatever happened to the one before.
         auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(connections / double(param)));
         auto due = start + interval * t / connections;

@@ -235,8 +235,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   }
   auto& http = *impl_->http;
   http.set_payload_max_length(64 << 20);
-  // Agents keep their connection between polls: a TLS handshake with a client certificate costs
-  // far more than the poll it carries.
+  // A client may keep its connection between polls: a TLS handshake with a client certificate
+  // costs far more than the poll it carries (agents open one per poll so far: see BENCHMARKS.md).
   http.set_keep_alive_max_count(10000);
   http.set_keep_alive_timeout(30);
   http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
