@@ -68,6 +68,8 @@ class Client {
   virtual std::string read_log(const std::string& id, uint64_t offset) = 0;
   // Asks a running run to stop (through a server: the agent it runs on); the run as it stands.
   virtual runtime::RunRecord cancel_run(const std::string& id) = 0;
+  // One run as it stands (what status polls ask: no stats summed).
+  virtual runtime::RunRecord get_run(const std::string& id) = 0;
   // Runs, newest last, and one run with a summary of its stats.
   virtual std::vector<runtime::RunRecord> list_runs(const std::string& ion, const std::string& node) = 0;
   virtual std::pair<runtime::RunRecord, std::vector<runtime::StatSummary>> show_run(const std::string& id) = 0;

@@ -92,6 +92,7 @@ class LocalClient : public Client {
   runtime::RunRecord cancel_run(const std::string& id) override {
     return runtime::request_cancel(store_, id, actor_, clock_.now_ms());
   }
+  runtime::RunRecord get_run(const std::string& id) override { return runtime::get_run(store_, id); }
   std::vector<runtime::RunRecord> list_runs(const std::string& ion, const std::string& node) override {
     return runtime::list_runs(store_, ion, node);
   }

@@ -24,7 +24,7 @@ int cancel(const CancelOptions& o, Env& env) {
   // Wait for the runner to confirm, so that a script's next command sees the run ended.
   for (int i = 0; !o.no_wait && r.status == "running" && i < 300; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    r = client.show_run(o.id).first;
+    r = client.get_run(o.id);
   }
   if (!o.no_wait && r.status == "running")
     throw util::Error(util::Exit::timed_out, "run '" + r.id + "' is still running 30s after the cancel request",

@@ -24,13 +24,13 @@ uint64_t drain(Client& client, const std::string& id, uint64_t offset, std::ostr
 
 int logs(const LogsOptions& o, Env& env) {
   auto& client = env.client();
-  auto r = client.show_run(o.id).first;
+  auto r = client.get_run(o.id);
   uint64_t offset = drain(client, r.id, 0, env.out);
   // Follow until the run is over, then print the rest: nothing written before the end is missed
   // (through a server too: an agent sends what a run wrote before the record saying it ended).
   while (o.follow && r.status == "running") {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    r = client.show_run(o.id).first;
+    r = client.get_run(o.id);
     offset = drain(client, r.id, offset, env.out);
   }
   if (o.follow) drain(client, r.id, offset, env.out);

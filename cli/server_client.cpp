@@ -234,7 +234,7 @@ class ServerClient : public Client {
         throw util::Error(util::Exit::error, "agent '" + agent + "' lost its run of " + ion + "/" + node +
                                                  " (it restarted while the run went on)",
                           "run it again: 'mlops ion run " + ion + " --node " + node + "'");
-      out.runs.push_back(show_run(run).first);
+      out.runs.push_back(get_run(run));
       const auto& r = out.runs.back();
       if (r.model.empty()) continue;
       for (const auto& f : model_flows(ion, r.model)) out.flows.push_back(f);
@@ -245,9 +245,8 @@ class ServerClient : public Client {
   std::string read_log(const std::string& id, uint64_t offset) override {
     auto request = server_request(c_, "/api/v1/runs/" + escape(id) + "/log?offset=" + std::to_string(offset));
     auto answer = net::http_request(request);
-    if (answer.status == 200) return answer.body;
-    call("/api/v1/runs/" + escape(id));  // says why, as the local command would (no such run...)
-    throw util::Error(util::Exit::error, "cannot read the log of run '" + id + "': HTTP " + std::to_string(answer.status));
+    if (answer.status == 200) return answer.body;  // the log itself, not a JSON document
+    throw_answer(answer);
   }
   runtime::RunRecord cancel_run(const std::string& id) override {
     return api::run_record_from(call("/api/v1/runs/" + escape(id) + "/cancel", "POST", "{}"));
@@ -261,6 +260,9 @@ class ServerClient : public Client {
     std::vector<runtime::RunRecord> out;
     for (const auto& item : doc.at("items")) out.push_back(api::run_record_from(item));
     return out;
+  }
+  runtime::RunRecord get_run(const std::string& id) override {
+    return api::run_record_from(call("/api/v1/runs/" + escape(id) + "?stats=false"));
   }
   std::pair<runtime::RunRecord, std::vector<runtime::StatSummary>> show_run(const std::string& id) override {
     auto doc = call("/api/v1/runs/" + escape(id));
@@ -307,6 +309,13 @@ class ServerClient : public Client {
     auto answer = net::http_request(request);
     auto body = nlohmann::json::parse(answer.body, nullptr, false);
     if (answer.status >= 200 && answer.status < 300 && body.is_object()) return body;
+    throw_answer(answer);
+  }
+
+  // The error a server's answer other than success stands for, with its Status document's message,
+  // hint, detail and exit code.
+  [[noreturn]] void throw_answer(const net::HttpResponse& answer) {
+    auto body = nlohmann::json::parse(answer.body, nullptr, false);
     util::Exit code = util::Exit::error;
     if (answer.status == 400) code = util::Exit::usage;
     if (answer.status == 404) code = util::Exit::not_found;

@@ -29,6 +29,7 @@ void add_pipeline(ApplyInputs& inputs, pipeline::PipelineManifest m, const std::
 
 std::vector<Applied> apply_inputs(store::Store& store, const ApplyInputs& inputs, const std::string& actor,
                                   int64_t now_ms, const std::string& cause, bool dry_run) {
+  check_once_each(inputs.items);  // before any pipeline is uploaded: a bad set uploads nothing
   for (const auto& item : inputs.items) check_references(store, item.ion, inputs.pending);
   std::vector<Applied> out;
   for (const auto& [name, dir] : inputs.pending_dirs) {

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <optional>
+#include <set>
 
 #include "pipeline/registry.hpp"
 #include "util/error.hpp"
@@ -143,13 +144,16 @@ void check_references(store::Store& store, const IonManifest& ion,
   }
 }
 
+void check_once_each(const std::vector<ApplyItem>& items) {
+  std::set<std::string> seen;
+  for (const auto& item : items)
+    if (!seen.insert(item.ion.name).second)
+      item.ion.at->at("metadata").at("name").fail("ION '" + item.ion.name + "' is applied twice in one go");
+}
+
 std::vector<ApplyResult> apply_ions(store::Store& store, const std::vector<ApplyItem>& items, const std::string& actor,
                                     int64_t now_ms, const std::string& cause, bool dry_run) {
-  std::map<std::string, const ApplyItem*> seen;
-  for (const auto& item : items) {
-    auto [it, fresh] = seen.emplace(item.ion.name, &item);
-    if (!fresh) item.ion.at->at("metadata").at("name").fail("ION '" + item.ion.name + "' is applied twice in one go");
-  }
+  check_once_each(items);
   // A dry run only reads, so it needs no write lock (and works on a store it may not write).
   std::optional<store::Catalog::Transaction> tx;
   if (!dry_run) tx.emplace(store.catalog());

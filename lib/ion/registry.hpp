@@ -46,6 +46,9 @@ struct ApplyResult {
 void check_references(store::Store& store, const IonManifest& ion,
                       const std::map<std::string, pipeline::PipelineManifest>& pending);
 
+// Each ION once in one apply, or an error located at the second.
+void check_once_each(const std::vector<ApplyItem>& items);
+
 // Applies every item in one transaction: all or nothing. With dry_run nothing is written.
 std::vector<ApplyResult> apply_ions(store::Store& store, const std::vector<ApplyItem>& items, const std::string& actor,
                                     int64_t now_ms, const std::string& cause, bool dry_run);

@@ -105,7 +105,9 @@ bool append_log(store::Store& st, const json& item) {
 bool foreign_run(store::Store& st, const json& item, const std::string& agent) {
   auto it = item.find("run");
   if (it == item.end()) return false;
-  std::string run = it->is_string() ? it->get<std::string>() : it->is_object() ? it->value("id", "") : "";
+  const json* id = it->is_object() && it->contains("id") ? &it->at("id") : &*it;
+  if (!id->is_string()) return false;  // malformed: the item's own checks reject it
+  const std::string& run = id->get_ref<const std::string&>();
   Stmt s(st.catalog().handle(), "SELECT agent FROM runs WHERE id = ?");
   s.bind(1, run);
   return s.step() && s.text(0) != agent;

@@ -512,7 +512,10 @@ class Server(harness.MlopsTest):
         self.assertEqual(json.loads(self.call("/api/v1/approvals", viewer)[2])["items"], [])
         # Runs read the same through the server as from its store.
         [run] = json.loads(self.call("/api/v1/runs?ion=rel", viewer)[2])["items"]
-        self.assertEqual(self.call("/api/v1/runs/" + run["id"], viewer)[0], 200)
+        code, _, doc = self.call("/api/v1/runs/" + run["id"], viewer)
+        self.assertEqual((code, "stats" in json.loads(doc)), (200, True))
+        code, _, doc = self.call("/api/v1/runs/" + run["id"] + "?stats=false", viewer)
+        self.assertEqual((code, "stats" in json.loads(doc), json.loads(doc)["id"]), (200, False, run["id"]))
         self.assertEqual(self.call("/api/v1/runs/r0-nope", viewer)[0], 404)
         self.assertEqual(self.call("/api/v1/runs")[0], 401)
         self.assertEqual(self.call("/api/v1/runs/" + run["id"])[0], 401)
