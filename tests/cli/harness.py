@@ -11,8 +11,9 @@ output must be the same; errors lose only the "(server URL, context NAME)" they 
 import hashlib
 import os
 import re
-import signal
+import select
 import shutil
+import signal
 import sqlite3
 import stat
 import subprocess
@@ -98,9 +99,13 @@ class MlopsTest(unittest.TestCase):
         self._server = subprocess.Popen(
             [BIN, "--store", self.store, "server", "run", "--listen", "127.0.0.1:0", "--tls-dir", self._tls],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
-        line = self._server.stdout.readline()
+        ready, _, _ = select.select([self._server.stdout], [], [], 30)
+        line = self._server.stdout.readline() if ready else ""
         if not line.startswith("server listening on "):
-            self.fail("the server did not start: " + self._server.stderr.read())
+            self._server.kill()
+            err = self._server.communicate()[1]
+            self._server = None
+            self.fail("the server did not start within 30 s: " + err)
         self._url = line.split()[-1]
         self._contexts = set()
         self._context_for(self.env["MLOPS_ACTOR"])
@@ -117,7 +122,13 @@ class MlopsTest(unittest.TestCase):
 
     def _stop_server(self):
         self._server.send_signal(signal.SIGTERM)
-        _, err = self._server.communicate(timeout=30)
+        try:
+            _, err = self._server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._server.kill()
+            self._server.communicate()
+            self._server = None
+            self.fail("the server did not stop within 30 s of SIGTERM")
         for marker in SANITIZER_MARKERS:
             self.assertNotIn(marker, err, "sanitizer report from the server")
         self._server = None

@@ -5,14 +5,14 @@ import base64
 import hashlib
 import json
 import os
+import select
+import signal
 import socket
+import socketserver
 import sqlite3
 import ssl
 import stat
 import subprocess
-import select
-import signal
-import socketserver
 import threading
 import time
 import unittest
