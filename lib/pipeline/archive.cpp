@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "util/error.hpp"
@@ -39,13 +40,20 @@ static_assert(ARCHIVE_VERSION_NUMBER >= 3000000 && ARCHIVE_VERSION_NUMBER < 4000
 
 class LibArchive {
  public:
-  LibArchive() : handle_(::dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL)) {
+  // Concurrent runs unpack at once; the loader counts the handles, our lock orders the calls (so
+  // ThreadSanitizer sees what the loader's own lock orders).
+  LibArchive() {
+    std::lock_guard<std::mutex> lock(loading());
+    handle_ = ::dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
     if (!handle_) throw Error(Exit::error, std::string("cannot load libarchive: ") + ::dlerror(), "install libarchive13");
 #define MLOPS_RESOLVE(f) f = reinterpret_cast<decltype(&::f)>(resolve(#f));
     MLOPS_LIBARCHIVE(MLOPS_RESOLVE)
 #undef MLOPS_RESOLVE
   }
-  ~LibArchive() { ::dlclose(handle_); }
+  ~LibArchive() {
+    std::lock_guard<std::mutex> lock(loading());
+    ::dlclose(handle_);
+  }
   LibArchive(const LibArchive&) = delete;
   LibArchive& operator=(const LibArchive&) = delete;
 
@@ -54,6 +62,10 @@ class LibArchive {
 #undef MLOPS_MEMBER
 
  private:
+  static std::mutex& loading() {
+    static std::mutex m;
+    return m;
+  }
   void* resolve(const char* name) {
     void* p = ::dlsym(handle_, name);
     if (!p) {
@@ -62,7 +74,7 @@ class LibArchive {
     }
     return p;
   }
-  void* handle_;
+  void* handle_ = nullptr;
 };
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
