@@ -52,7 +52,8 @@ int run(const DescribeOptions& o, Env& env) {
   print_table(env, table);
   env.out << "Edges:\n";
   if (m.edges.empty()) env.out << "  -\n";
-  for (const auto& e : m.edges) env.out << "  " << e.from << " -> " << e.to << "\n";
+  for (const auto& e : m.edges)
+    env.out << "  " << e.from << " -> " << e.to << (e.on == "model" ? "" : " (" + ion::describe(e) + ")") << "\n";
   return 0;
 }
 

@@ -33,7 +33,7 @@ int run(const RunOptions& o, Env& env) {
   } else {
     auto m = ion::load_revision(client.current_ion(o.name));
     for (const auto& n : m.nodes) {
-      bool fed = std::any_of(m.edges.begin(), m.edges.end(), [&](auto& e) { return e.to == n.name; });
+      bool fed = std::any_of(m.edges.begin(), m.edges.end(), [&](auto& e) { return e.to == n.name && e.on == "model"; });
       if (!n.policy && !fed) nodes.push_back(n.name);
     }
   }

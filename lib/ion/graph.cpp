@@ -44,7 +44,7 @@ std::string render_text(const IonManifest& ion, int64_t revision) {
     out += "\n";
   }
   if (!ion.edges.empty()) out += "edges:\n";
-  for (const auto& e : ion.edges) out += "  " + e.from + " -> " + e.to + "\n";
+  for (const auto& e : ion.edges) out += "  " + e.from + " -> " + e.to + (e.on == "alert" ? " (" + describe(e) + ")" : "") + "\n";
   return out;
 }
 
@@ -62,7 +62,9 @@ std::string render_dot(const IonManifest& ion) {
     for (size_t pos = 0; (pos = quoted.find('\n', pos)) != std::string::npos;) quoted.replace(pos, 1, "\\n");
     out += "  " + quote_dot(n.name) + " [shape=" + (n.policy ? "diamond" : "box") + ", label=" + quoted + "];\n";
   }
-  for (const auto& e : ion.edges) out += "  " + quote_dot(e.from) + " -> " + quote_dot(e.to) + " [label=\"model\"];\n";
+  for (const auto& e : ion.edges)
+    out += "  " + quote_dot(e.from) + " -> " + quote_dot(e.to) + " [label=" + quote_dot(describe(e)) +
+           (e.on == "alert" ? ", style=dashed, color=\"#c0392b\"" : "") + "];\n";
   return out + "}\n";
 }
 
@@ -85,7 +87,8 @@ std::string render_mermaid(const IonManifest& ion) {
     }
     out += "  " + id(n.name) + (n.policy ? "{\"" + label + "\"}" : "[\"" + label + "\"]") + "\n";
   }
-  for (const auto& e : ion.edges) out += "  " + id(e.from) + " -->|model| " + id(e.to) + "\n";
+  for (const auto& e : ion.edges)
+    out += "  " + id(e.from) + (e.on == "alert" ? " -.->|" : " -->|") + escape_mermaid(describe(e)) + "| " + id(e.to) + "\n";
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include "schedule/cron.hpp"
 #include "store/model_ref.hpp"
@@ -124,15 +125,43 @@ Policy parse_policy(const Value& v) {
   return p;
 }
 
+health::Thresholds parse_thresholds(const Value& v, std::vector<std::string> extra) {
+  std::vector<std::string> keys = {"psi", "ks", "js", "overlap"};
+  keys.insert(keys.end(), extra.begin(), extra.end());
+  v.only_keys(keys);
+  health::Thresholds t;
+  auto read = [&](const char* key, std::optional<double>& out) {
+    if (!v.has(key)) return;
+    Value x = v.at(key);
+    out = x.as_number();
+    if (*out < 0 || (std::string(key) != "psi" && *out > 1))
+      x.fail(std::string(key) + " threshold must be " + (std::string(key) == "psi" ? "0 or more" : "between 0 and 1"));
+  };
+  read("psi", t.psi);
+  read("ks", t.ks);
+  read("js", t.js);
+  read("overlap", t.overlap);
+  return t;
+}
+
+Health parse_health(const Value& v) {
+  Health h;
+  h.thresholds = parse_thresholds(v, {"features", "alert"});
+  if (v.has("alert")) h.alert = v.at("alert").as_identifier("alert name");
+  if (v.has("features"))
+    for (const auto& [feature, item] : v.at("features").entries()) h.features[feature] = parse_thresholds(item, {});
+  return h;
+}
+
 Node parse_node(const Value& v) {
   v.only_keys({"name", "description", "pipeline", "policy", "placement", "schedule", "args", "mode", "timeout", "retry",
-               "concurrency", "spark"});
+               "concurrency", "spark", "health"});
   Node n;
   n.name = v.at("name").as_identifier("node name");
   if (v.has("description")) n.description = v.at("description").as_string();
   if (v.has("pipeline") == v.has("policy")) v.fail("node '" + n.name + "' needs exactly one of 'pipeline' or 'policy'");
   if (v.has("policy")) {
-    for (const char* field : {"placement", "schedule", "args", "mode", "timeout", "retry", "concurrency", "spark"})
+    for (const char* field : {"placement", "schedule", "args", "mode", "timeout", "retry", "concurrency", "spark", "health"})
       if (v.has(field)) v.at(field).fail(std::string("'") + field + "' is for pipeline nodes; '" + n.name + "' is a policy");
     n.policy = parse_policy(v.at("policy"));
     return n;
@@ -156,6 +185,7 @@ Node parse_node(const Value& v) {
     n.timeout = t.as_string();
     n.timeout_seconds = located(t, [&] { return schedule::parse_duration(n.timeout); });
   }
+  if (v.has("health")) n.health = parse_health(v.at("health"));
   if (v.has("retry")) {
     Value r = v.at("retry");
     r.only_keys({"limit", "backoff"});
@@ -203,7 +233,8 @@ bool waits(const Node& n) {
 
 void check_cycles(const IonManifest& ion) {
   std::map<std::string, std::vector<const Edge*>> out;
-  for (const auto& e : ion.edges) out[e.from].push_back(&e);
+  for (const auto& e : ion.edges)
+    if (e.on == "model") out[e.from].push_back(&e);  // an alert edge waits for an alert
   std::map<std::string, int> state;
   std::vector<const Node*> path;
   std::function<void(const Node&)> visit = [&](const Node& n) {
@@ -276,11 +307,16 @@ IonManifest parse_ion(const Value& doc) {
     ion.nodes.push_back(std::move(n));
   }
   if (spec.has("edges")) {
-    std::set<std::pair<std::string, std::string>> seen;
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
     for (const auto& v : spec.at("edges").items()) {
-      v.only_keys({"from", "to"});
+      v.only_keys({"from", "to", "on", "alert"});
       Edge e;
       e.at = v;
+      if (v.has("on")) e.on = v.at("on").as_choice({"model", "alert"});
+      if (v.has("alert")) {
+        if (e.on != "alert") v.at("alert").fail("'alert' goes with 'on: alert'");
+        e.alert = v.at("alert").as_identifier("alert name");
+      }
       for (auto* end : {&e.from, &e.to}) {
         Value field = v.at(end == &e.from ? "from" : "to");
         *end = field.as_string();
@@ -290,8 +326,11 @@ IonManifest parse_ion(const Value& doc) {
                      guess.empty() ? "" : "did you mean '" + guess + "'?");
         }
       }
-      if (e.from == e.to) v.fail("node '" + e.from + "' cannot send a model to itself");
-      if (!seen.insert({e.from, e.to}).second) v.fail("duplicate edge " + e.from + " -> " + e.to);
+      if (e.from == e.to && e.on == "model") v.fail("node '" + e.from + "' cannot send a model to itself");
+      if (ion.find(e.from)->policy && e.on == "alert")
+        v.fail("node '" + e.from + "' is a policy; alerts come from pipeline nodes");
+      if (!seen.insert({e.from, e.to, e.on}).second)
+        v.fail("duplicate edge " + e.from + " -> " + e.to + (e.on == "alert" ? " (on alert)" : ""));
       ion.edges.push_back(std::move(e));
     }
   }
@@ -299,7 +338,8 @@ IonManifest parse_ion(const Value& doc) {
   for (size_t i = 0; i < ion.nodes.size(); ++i) {
     const Node& n = ion.nodes[i];
     if (n.schedule.kind != "model") continue;
-    bool inbound = std::any_of(ion.edges.begin(), ion.edges.end(), [&](const Edge& e) { return e.to == n.name; });
+    bool inbound = std::any_of(ion.edges.begin(), ion.edges.end(),
+                               [&](const Edge& e) { return e.to == n.name && e.on == "model"; });
     if (!inbound) node_values[i].at("schedule").fail("node '" + n.name + "' runs on: model, but no edge brings it one");
   }
   check_cycles(ion);
@@ -332,12 +372,42 @@ std::string describe(const Policy& p) {
   return "auto";
 }
 
+std::string describe(const Edge& e) {
+  if (e.on == "model") return "model";
+  return e.alert.empty() ? "on alert" : "on alert " + e.alert;
+}
+
 std::string describe(const Placement& p) {
   if (!p.agent.empty()) return "agent " + p.agent;
   if (p.selector.empty()) return "local";
   std::string out;
   for (const auto& [k, v] : p.selector) out += (out.empty() ? "" : ",") + k + "=" + v;
   return out;
+}
+
+namespace {
+
+json thresholds_json(const health::Thresholds& t) {
+  json j = json::object();
+  if (t.psi) j["psi"] = *t.psi;
+  if (t.ks) j["ks"] = *t.ks;
+  if (t.js) j["js"] = *t.js;
+  if (t.overlap) j["overlap"] = *t.overlap;
+  return j;
+}
+
+}  // namespace
+
+health::Thresholds Health::for_feature(const std::string& feature) const {
+  health::Thresholds t = thresholds.any() ? thresholds : health::Thresholds{0.2, {}, {}, {}};
+  auto it = features.find(feature);
+  if (it == features.end()) return t;
+  // A feature's own thresholds replace the node's, score by score.
+  if (it->second.psi) t.psi = it->second.psi;
+  if (it->second.ks) t.ks = it->second.ks;
+  if (it->second.js) t.js = it->second.js;
+  if (it->second.overlap) t.overlap = it->second.overlap;
+  return t;
 }
 
 json to_json(const IonManifest& ion) {
@@ -385,10 +455,19 @@ json to_json(const IonManifest& ion) {
       if (n.concurrency != "forbid") item["concurrency"] = n.concurrency;
       if (n.spark.master != "local[*]" || n.spark.deploy_mode != "client" || !n.spark.conf.empty())
         item["spark"] = {{"master", n.spark.master}, {"deployMode", n.spark.deploy_mode}, {"conf", n.spark.conf}};
+      json health = thresholds_json(n.health.thresholds);
+      for (const auto& [feature, t] : n.health.features) health["features"][feature] = thresholds_json(t);
+      if (n.health.alert != "drift") health["alert"] = n.health.alert;
+      if (!health.empty()) item["health"] = health;
     }
     nodes.push_back(item);
   }
-  for (const auto& e : ion.edges) edges.push_back({{"from", e.from}, {"to", e.to}});
+  for (const auto& e : ion.edges) {
+    json edge = {{"from", e.from}, {"to", e.to}};
+    if (e.on != "model") edge["on"] = e.on;
+    if (!e.alert.empty()) edge["alert"] = e.alert;
+    edges.push_back(edge);
+  }
   json meta = {{"name", ion.name}};
   if (!ion.description.empty()) meta["description"] = ion.description;
   return {{"apiVersion", "mlops/v1"}, {"kind", "ION"}, {"metadata", meta}, {"spec", {{"nodes", nodes}, {"edges", edges}}}};

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "health/scores.hpp"
 #include "manifest/document.hpp"
 
 namespace mlops::ion {
@@ -72,6 +73,16 @@ struct SparkTarget {
   int64_t rest_after_ms = 20000;
 };
 
+// ML health of a node whose runs report feature windows against their model's baseline: the
+// thresholds past which a feature has drifted (for every feature, and per feature), and the name
+// of the alert raised when one drifts.
+struct Health {
+  health::Thresholds thresholds;  // none given: psi 0.2
+  std::map<std::string, health::Thresholds> features;
+  std::string alert = "drift";
+  health::Thresholds for_feature(const std::string& feature) const;
+};
+
 struct Node {
   std::string name;
   std::string description;
@@ -88,14 +99,20 @@ struct Node {
   // both), replace (cancel the running one).
   std::string concurrency = "forbid";
   SparkTarget spark;
+  Health health;
   std::optional<manifest::Value> pipeline_at;  // where the reference was written, for later errors
   std::map<std::string, manifest::Value> args_at;
 };
 
+// Most edges carry models. An edge 'on: alert' carries none: an alert raised by a run of `from`
+// (by its pipeline, or by ML health when a feature drifts) starts `to`, e.g. retraining.
 struct Edge {
   std::string from, to;
+  std::string on = "model";  // model or alert
+  std::string alert;         // on: alert: only this alert name ("" = any)
   std::optional<manifest::Value> at;
 };
+
 
 struct IonManifest {
   std::string name;
@@ -119,5 +136,6 @@ nlohmann::json to_json(const IonManifest& ion);
 std::string describe(const Schedule& s);
 std::string describe(const Policy& p);
 std::string describe(const Placement& p);
+std::string describe(const Edge& e);  // "model", "on alert", "on alert drift"
 
 }  // namespace mlops::ion

@@ -135,6 +135,7 @@ void check_references(store::Store& store, const IonManifest& ion,
     facts[n.name] = f;
   }
   for (const auto& e : ion.edges) {
+    if (e.on != "model") continue;
     auto from = facts.find(e.from);
     if (from != facts.end() && !from->second.produces)
       e.at->fail("node '" + e.from + "' sends a model, but pipeline '" + ion.find(e.from)->pipeline + "' produces none");

@@ -56,7 +56,7 @@ std::vector<FlowEvent> propagate(store::Store& store, const ion::IonManifest& io
     std::string at = frontier.front();
     frontier.pop_front();
     for (const auto& e : ion.edges) {
-      if (e.from != at || !seen.insert(e.to).second) continue;
+      if (e.from != at || e.on != "model" || !seen.insert(e.to).second) continue;
       const ion::Node* node = ion.find(e.to);
       FlowEvent ev{ion.name, node->name, model, "", "", now_ms};
       if (!node->policy) {

@@ -80,13 +80,17 @@ std::vector<Trigger> Scheduler::poll(store::Store& store, int64_t now_ms, const 
       delivered.emplace_back(node_key(s.text(1), s.text(2)), s.text(3));
     }
   }
-  std::vector<std::pair<std::string, std::string>> alerts;  // (ion, alert name)
+  struct Raised {
+    std::string ion, node, name;
+  };
+  std::vector<Raised> alerts;
   {
-    Stmt s(store.catalog().handle(), "SELECT id, ion, name FROM run_events WHERE id > ? AND kind = 'alert' ORDER BY id");
+    Stmt s(store.catalog().handle(),
+           "SELECT id, ion, node, name FROM run_events WHERE id > ? AND kind = 'alert' ORDER BY id");
     s.bind(1, last_alert_id_);
     while (s.step()) {
       last_alert_id_ = std::max(last_alert_id_, s.integer(0));
-      alerts.emplace_back(s.text(1), s.text(2));
+      alerts.push_back({s.text(1), s.text(2), s.text(3)});
     }
   }
 
@@ -114,9 +118,20 @@ std::vector<Trigger> Scheduler::poll(store::Store& store, int64_t now_ms, const 
         for (const auto& [where, model] : delivered)
           if (where == key) out.push_back({ion.name, n.name, "model " + model + " delivered", now_ms, 0});
       } else if (s.kind == "alert") {
-        for (const auto& [from, name] : alerts)
-          if (from == ion.name && (s.alert.empty() || s.alert == name))
-            out.push_back({ion.name, n.name, "alert " + name, now_ms, 0});
+        for (const auto& a : alerts)
+          if (a.ion == ion.name && (s.alert.empty() || s.alert == a.name))
+            out.push_back({ion.name, n.name, "alert " + a.name, now_ms, 0});
+      }
+      // Edges 'on: alert' into this node, whatever its own schedule: an alert of the node they
+      // come from starts it (once per poll, however many alerts came).
+      bool started = false;
+      for (const auto& e : ion.edges) {
+        if (e.to != n.name || e.on != "alert" || started) continue;
+        for (const auto& a : alerts)
+          if (!started && a.ion == ion.name && a.node == e.from && (e.alert.empty() || e.alert == a.name)) {
+            out.push_back({ion.name, n.name, "alert " + a.name + " from " + e.from, now_ms, 0});
+            started = true;
+          }
       }
     }
   }

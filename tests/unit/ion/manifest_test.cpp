@@ -95,3 +95,54 @@ TEST_CASE("a Spark node says when its driver's REST API is first asked") {
   CHECK(bad.find("ion.yaml:") != std::string::npos);
   CHECK(bad.find("soon") != std::string::npos);
 }
+
+TEST_CASE("an edge on: alert starts a node from another's alerts, and carries no model") {
+  auto ion = parse(R"(  nodes:
+    - {name: train, pipeline: p, schedule: {every: 1h}}
+    - {name: detect, pipeline: q, schedule: {on: model}}
+  edges:
+    - {from: train, to: detect}
+    - {from: detect, to: train, on: alert, alert: drift}
+)");
+  REQUIRE(ion.edges.size() == 2);
+  CHECK(ion.edges[1].on == "alert");
+  CHECK(ion.edges[1].alert == "drift");
+  CHECK(describe(ion.edges[1]) == "on alert drift");
+  CHECK(to_json(ion)["spec"]["edges"][1] == nlohmann::json{{"from", "detect"}, {"to", "train"}, {"on", "alert"}, {"alert", "drift"}});
+  CHECK(to_json(ion)["spec"]["edges"][0] == nlohmann::json{{"from", "train"}, {"to", "detect"}});
+  // Only model edges feed 'on: model'; an alert edge into a policy or out of one makes no sense.
+  CHECK(error("  nodes:\n    - {name: a, pipeline: p}\n    - {name: b, pipeline: q, schedule: {on: model}}\n"
+              "  edges:\n    - {from: a, to: b, on: alert}\n") ==
+        "ion.yaml:7:40: node 'b' runs on: model, but no edge brings it one");
+  CHECK(error("  nodes:\n    - {name: a, pipeline: p}\n    - {name: b, pipeline: q}\n"
+              "  edges:\n    - {from: a, to: b, alert: drift}\n") ==
+        "ion.yaml:9:31: 'alert' goes with 'on: alert'");
+  CHECK(error("  nodes:\n    - {name: a, pipeline: p}\n    - {name: g, policy: {type: auto}}\n"
+              "  edges:\n    - {from: g, to: a, on: alert}\n") ==
+        "ion.yaml:9:7: node 'g' is a policy; alerts come from pipeline nodes");
+}
+
+TEST_CASE("health thresholds: for every feature, per feature, and psi 0.2 when none is given") {
+  auto node = parse(R"(  nodes:
+    - name: detect
+      pipeline: q
+      health:
+        js: 0.3
+        overlap: 0.7
+        alert: shifted
+        features:
+          amount: {js: 0.1}
+)").nodes[0];
+  CHECK(node.health.alert == "shifted");
+  auto amount = node.health.for_feature("amount");
+  CHECK(*amount.js == doctest::Approx(0.1));
+  CHECK(*amount.overlap == doctest::Approx(0.7));
+  CHECK_FALSE(amount.psi);
+  CHECK(*node.health.for_feature("other").js == doctest::Approx(0.3));
+  auto plain = parse("  nodes:\n    - {name: d, pipeline: q}\n").nodes[0];
+  CHECK(*plain.health.for_feature("x").psi == doctest::Approx(0.2));
+  CHECK_FALSE(to_json(parse("  nodes:\n    - {name: d, pipeline: q}\n"))["spec"]["nodes"][0].contains("health"));
+  CHECK(error("  nodes:\n    - {name: d, pipeline: q, health: {ks: 2}}\n") ==
+        "ion.yaml:6:43: ks threshold must be between 0 and 1");
+  CHECK(error("  nodes:\n    - {name: d, pipeline: q, health: {psl: 2}}\n").find("unknown field 'psl'") != std::string::npos);
+}

@@ -552,3 +552,24 @@ TEST_CASE_FIXTURE(Fixture, "scheduler: a changed schedule starts a new timetable
   auto skip = of(s.poll(store, later, {}), "skip");
   CHECK(skip.empty());  // unchanged, and already told about its missed slots on the poll before
 }
+
+TEST_CASE_FIXTURE(Fixture, "scheduler: an edge on: alert starts its node from the alerts of the node it comes from") {
+  apply("loop", R"(    - {name: train, pipeline: p, schedule: {every: 1h}}
+    - {name: score, pipeline: p}
+  edges:
+    - {from: score, to: train, on: alert, alert: drift}
+)");
+  Scheduler s({}, {});
+  CHECK(of(s.poll(store, 1000, {}), "score").empty());
+  alert("loop", "drift");  // raised by node 'train' (the fixture's), not 'score'
+  CHECK(of(s.poll(store, 2000, {}), "train").empty());
+  store::Stmt(store.catalog().handle(),
+              "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms) VALUES "
+              "('r2', 'loop', 'score', 'alert', 'warning', 'drift', 'x', 0), "
+              "('r2', 'loop', 'score', 'alert', 'warning', 'drift', 'y', 0), "
+              "('r2', 'loop', 'score', 'alert', 'warning', 'latency', 'z', 0)")
+      .run();
+  auto t = of(s.poll(store, 3000, {}), "train");
+  REQUIRE(t.size() == 1);  // once per poll, however many alerts came
+  CHECK(t[0].reason == "alert drift from score");
+}
