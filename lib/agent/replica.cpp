@@ -46,6 +46,7 @@ uint64_t ensure_model(store::Store& replica, const json& doc, Link& link) {
   if (v.type == "directory")
     for (const auto& e : replica.read_tree(v.digest).entries)
       if (!e.is_dir) fetched += link.download_blob(replica, e.digest);
+  if (std::string baseline = store::baseline_of(v); !baseline.empty()) fetched += link.download_blob(replica, baseline);
   v.aliases.clear();
   replica.registry().import_version(v);
   return fetched;

@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "health/scores.hpp"
+#include "util/error.hpp"
 #include "util/fs.hpp"
 
 namespace mlops::runtime {
@@ -62,7 +64,7 @@ void Collector::collect(store::Store& store, int64_t now_ms, bool final) {
     skipping = nl == std::string::npos;
   }
   size_t malformed = malformed_;
-  nlohmann::json metrics = metrics_;
+  nlohmann::json metrics = metrics_, baseline = baseline_;
   std::string rest;
   try {
     store::Catalog::Transaction tx(store.catalog());
@@ -72,6 +74,7 @@ void Collector::collect(store::Store& store, int64_t now_ms, bool final) {
     // Nothing was recorded: read it all again next time.
     malformed_ = malformed;
     metrics_ = metrics;
+    baseline_ = baseline;
     offset_ -= chunk.size();
     throw;
   }
@@ -83,6 +86,7 @@ void Collector::collect(store::Store& store, int64_t now_ms, bool final) {
 
 void Collector::ingest(store::Store& store, const std::string& text, size_t start, bool final, bool& skipping,
                        std::string& rest, int64_t now_ms) {
+  drifted_.clear();
   for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
     record(store, std::string_view(text).substr(start, nl - start), now_ms);
   rest = text.substr(start);
@@ -90,6 +94,7 @@ void Collector::ingest(store::Store& store, const std::string& text, size_t star
     record(store, rest, now_ms);
     rest.clear();
   }
+  raise_drift(store);
   if (rest.size() > kMaxLine) {  // a line that never ends is malformed, and skipped to its newline
     ++malformed_;
     rest.clear();
@@ -116,6 +121,60 @@ void Collector::record_values(store::Store& store, const std::string& source,
   tx.commit();
 }
 
+void Collector::record_distribution(store::Store& store, const json& r, int64_t at) {
+  std::string role = r["role"].is_string() ? r["role"].get<std::string>() : "";
+  health::Distribution d;
+  try {
+    if (role != "baseline" && role != "window") throw util::Error(util::Exit::usage, "unknown role");
+    d = health::distribution_from(r);
+  } catch (const util::Error&) {
+    ++malformed_;
+    return;
+  }
+  json labels = health::to_json(d);
+  labels["role"] = role;
+  Stmt ins(store.catalog().handle(), "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) "
+                                     "VALUES(?, ?, ?, 'distribution', ?, NULL, ?, ?, ?)");
+  double total = d.missing;
+  for (double c : d.counts) total += c;
+  ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, d.name).bind_real(5, total);
+  ins.bind(6, labels.dump()).bind(7, at).run();
+  if (role == "baseline") {
+    baseline_[d.name] = health::to_json(d);
+    return;
+  }
+  if (!health_.baseline.contains(d.name)) return;  // the SDK does not observe what has no baseline
+  WindowHealth w;
+  try {
+    w = judge_window(store, health_, key_.ion, key_.node, d.name, health::to_json(d));
+  } catch (const util::Error&) {  // binned on other edges than the baseline's
+    ++malformed_;
+    return;
+  }
+  Stmt point(store.catalog().handle(), "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) "
+                                       "VALUES(?, ?, ?, 'health', ?, NULL, ?, ?, ?)");
+  point.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, d.name).bind_real(5, w.psi);
+  point.bind(6, w.labels.dump()).bind(7, at).run();
+  if (w.newly) {
+    drifted_.push_back("'" + d.name + "' (" + w.labels["reason"].get<std::string>() + ")");
+    drifted_at_ = at;
+  }
+}
+
+// One alert for the features that drifted in what one collect read (a window's features come together).
+void Collector::raise_drift(store::Store& store) {
+  if (drifted_.empty()) return;
+  std::string features;
+  for (const auto& f : drifted_) features += (features.empty() ? "" : ", ") + f;
+  std::string message = (drifted_.size() == 1 ? "feature " : "features ") + features +
+                        " drifted from the baseline of model " + health_.model;
+  Stmt ins(store.catalog().handle(),
+           "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms) VALUES(?, ?, ?, 'alert', 'warning', ?, ?, ?)");
+  ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, health_.config.alert).bind(5, message);
+  ins.bind(6, drifted_at_).run();
+  drifted_.clear();
+}
+
 void Collector::record(store::Store& store, std::string_view line, int64_t now_ms) {
   if (line.empty()) return;
   json r = json::parse(line, nullptr, false);
@@ -137,6 +196,8 @@ void Collector::record(store::Store& store, std::string_view line, int64_t now_m
                  "VALUES(?, ?, ?, ?, ?, NULL, ?, ?, ?)");
     ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, type).bind(5, r["name"].get<std::string>());
     ins.bind_real(6, r["value"].get<double>()).bind(7, labels.dump()).bind(8, at).run();
+  } else if (type == "distribution" && r.contains("role")) {
+    record_distribution(store, r, at);
   } else if (type == "table" || type == "distribution") {
     // Kept whole (as labels) until the health work reads them; the value is the row or count total.
     if (!is_text(r, "name")) {

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/health.hpp"
 #include "stats/tensorboard.hpp"
 #include "store/store.hpp"
 
@@ -33,6 +34,11 @@ class Collector {
   void record_values(store::Store& store, const std::string& source, const std::map<std::string, double>& values,
                      int64_t now_ms);
 
+  // The model in use and its baseline, against which windows are scored from now on.
+  void watch_health(HealthWatch watch) { health_ = std::move(watch); }
+  // The baselines this run declared, by feature (the last of each): its model's baseline.
+  const nlohmann::json& baseline() const { return baseline_; }
+
   const nlohmann::json& metrics() const { return metrics_; }
   size_t malformed() const { return malformed_; }
   size_t tensorboard_points() const { return tensorboard_points_; }
@@ -47,6 +53,8 @@ class Collector {
   void ingest(store::Store& store, const std::string& text, size_t start, bool final, bool& skipping, std::string& rest,
               int64_t now_ms);
   void record(store::Store& store, std::string_view line, int64_t now_ms);
+  void record_distribution(store::Store& store, const nlohmann::json& r, int64_t at);
+  void raise_drift(store::Store& store);
   RunKey key_;
   std::string stats_path_;
   uint64_t offset_ = 0;
@@ -56,6 +64,10 @@ class Collector {
   std::vector<stats::Scalar> pending_;
   stats::TensorBoardWatcher watcher_;
   nlohmann::json metrics_ = nlohmann::json::object();
+  nlohmann::json baseline_ = nlohmann::json::object();
+  HealthWatch health_;
+  std::vector<std::string> drifted_;  // features newly drifted in this collect, for one alert
+  int64_t drifted_at_ = 0;
   size_t malformed_ = 0, tensorboard_points_ = 0;
 };
 

@@ -17,6 +17,7 @@
 #include "runtime/collector.hpp"
 #include "runtime/deploy.hpp"
 #include "runtime/flow.hpp"
+#include "runtime/health.hpp"
 #include "runtime/run.hpp"
 #include "runtime/sdk.hpp"
 #include "runtime/spark_monitor.hpp"
@@ -153,6 +154,8 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
       } else {
         env["MLOPS_MODEL_IN"] = store.pull(store::parse_model_ref(model), dir + "/model-in", false).path;
       }
+      env["MLOPS_BASELINE"] = dir + "/baseline.json";
+      collector.watch_health({stage_baseline(store, model, dir + "/baseline.json"), node->health, model});
       // A model is deployed when a run first uses it: a batch run reading it, a service starting on it.
       std::string was = previous_model_in(store, r);
       r.model_in = model;
@@ -234,7 +237,15 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
           std::string latest = delivered_model(store, r.ion, r.node);
           if (latest.empty() || latest == r.model_in || latest == refused) return;
           try {
-            stage_model(store, dir, latest);
+            // The baseline first: a service that sees the new model reads the baseline that goes with it.
+            auto baseline = stage_baseline(store, latest, dir + "/baseline.json");
+            try {
+              stage_model(store, dir, latest);
+            } catch (const Error&) {
+              stage_baseline(store, r.model_in, dir + "/baseline.json");
+              throw;
+            }
+            collector.watch_health({baseline, node->health, latest});
           } catch (const Error& e) {
             // The service keeps the model it has; the next delivery is tried again.
             append_log(dir + "/run.log", "mlops: cannot swap in model/" + latest + ": " + e.what() + "\n");
@@ -315,6 +326,7 @@ RunRecord run_node(store::Store& store, const RunRequest& req) {
       push.params = {{"pipelineDigest", "sha256:" + version.digest}};
       for (const auto& [k, v] : r.args) push.params["arg." + k] = v;
       push.metrics = collector.metrics();
+      if (!collector.baseline().empty()) push.params["baseline"] = store_baseline(store, collector.baseline());
       push.actor = req.actor;
       push.now_ms = req.clock->now_ms();
       auto pushed = store.push(push);

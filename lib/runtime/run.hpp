@@ -8,11 +8,12 @@
 //   <store>/runs/<id>/run.log      stdout and stderr of every step (and of every attempt)
 //   <store>/runs/<id>/model-in/    the model that reached the node; a service node reads it through
 //                                  model-in/current, a symlink switched atomically on each hot swap
+//   <store>/runs/<id>/baseline.json MLOPS_BASELINE: the ML-health baseline of the model in use, if it has one
 //   <store>/runs/<id>/sighup-ok    written by the SDK in a service: it handles SIGHUP, so swaps send one
 //
 // The environment contract: the caller's environment plus MLOPS_RUN_ID, MLOPS_ION, MLOPS_NODE,
 // MLOPS_PIPELINE (NAME:VERSION), MLOPS_WORKSPACE, MLOPS_MODEL_OUT, MLOPS_MODEL_IN (when a model
-// reached the node), MLOPS_STATS, MLOPS_TENSORBOARD_DIR, MLOPS_NODE_MODE (batch or service) and
+// reached the node), MLOPS_BASELINE (with MLOPS_MODEL_IN), MLOPS_STATS, MLOPS_TENSORBOARD_DIR, MLOPS_NODE_MODE (batch or service) and
 // MLOPS_ARG_<NAME> for each argument.
 #pragma once
 

@@ -23,6 +23,8 @@ using nlohmann::json;
 std::vector<std::string> missing_blobs(store::Store& st, const store::ModelVersion& v) {
   if (!st.blobs().has(v.digest)) return {v.digest};
   std::vector<std::string> missing;
+  if (std::string baseline = store::baseline_of(v); !baseline.empty() && !st.blobs().has(baseline))
+    missing.push_back(baseline);
   if (v.type == "directory")
     for (const auto& e : st.read_tree(v.digest).entries)
       if (!e.is_dir && !st.blobs().has(e.digest)) missing.push_back(e.digest);

@@ -19,6 +19,7 @@ std::map<std::string, std::set<std::string>> reachable_by_model(Store& store, st
   for (const auto& v : store.registry().list({})) {
     auto& set = out[v.name];
     set.insert(v.digest);
+    if (std::string baseline = baseline_of(v); !baseline.empty()) set.insert(baseline);
     if (v.type != "directory") {
       if (sizes) (*sizes)[v.digest] = v.size;
       continue;

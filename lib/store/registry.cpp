@@ -1,6 +1,7 @@
 #include "store/registry.hpp"
 
 #include "util/error.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace mlops::store {
@@ -275,6 +276,13 @@ size_t Registry::version_count() {
   Stmt s(catalog_.handle(), "SELECT count(*) FROM versions");
   s.step();
   return static_cast<size_t>(s.integer(0));
+}
+
+std::string baseline_of(const ModelVersion& v) {
+  auto it = v.params.find("baseline");
+  if (it == v.params.end() || !it->is_string()) return "";
+  std::string ref = *it;
+  return ref.rfind("sha256:", 0) == 0 && util::is_sha256_hex(std::string_view(ref).substr(7)) ? ref.substr(7) : "";
 }
 
 }  // namespace mlops::store

@@ -34,6 +34,10 @@ struct ModelVersion {
   std::string created_by;
 };
 
+// The hex digest of the ML-health baseline a version carries (params "baseline": "sha256:HEX"),
+// or "": a blob the version needs beside its own.
+std::string baseline_of(const ModelVersion& v);
+
 struct ModelEvent {
   int64_t at_ms = 0;
   std::string actor;

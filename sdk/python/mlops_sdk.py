@@ -11,6 +11,16 @@ its own:
     model = mlops.model_input_path()       # the model that reached this node, or None
     mlops.alert("drift", "score 0.4 over 0.2")   # 'on: alert' nodes of the ION answer it
 
+ML health: a training run describes each feature of its data with baseline(); the baseline goes
+with the model it produces. A run that uses the model reports the same features with observe(),
+binned on the baseline's edges, once per window (a batch of scored data); mlops scores each window
+against the baseline (PSI, KS, JS distance, overlap) and raises the node's alert when a feature
+drifts past its thresholds:
+
+    mlops.baseline("amount", amounts)           # numbers: 10 equal bins between min and max
+    mlops.baseline("country", countries)        # strings: counted by value; None and NaN: missing
+    mlops.observe("amount", batch_amounts)      # in the inference run, per window
+
 A service node (mode: service) keeps running while new models are hot-swapped in: call
 current_model() at the start of each batch and use that path for the whole batch. mlops stages each
 new model completely and switches one symlink, then sends SIGHUP to a service that imported this
@@ -24,8 +34,8 @@ import signal
 import sys
 import time
 
-__all__ = ["metric", "stat", "table", "distribution", "event", "alert", "model_output_path", "model_input_path",
-           "current_model", "on_model_change", "model_changed", "arg"]
+__all__ = ["metric", "stat", "table", "distribution", "baseline", "observe", "event", "alert", "model_output_path",
+           "model_input_path", "current_model", "on_model_change", "model_changed", "arg"]
 
 _callbacks = []
 _last_model = None
@@ -96,6 +106,106 @@ def distribution(name, edges, counts, missing=0):
            "missing": _number("missing", missing)})
 
 
+def _missing(v):
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _categorical(values):
+    return any(isinstance(v, str) for v in values if not _missing(v))
+
+
+def _bin(values, edges):
+    """Counts per bin of `edges`; values outside them count in the first or last bin."""
+    counts = [0] * (len(edges) - 1)
+    missing = 0
+    for v in values:
+        if _missing(v):
+            missing += 1
+            continue
+        lo, hi = 0, len(counts) - 1
+        while lo < hi:  # the last bin whose left edge is <= v
+            mid = (lo + hi + 1) // 2
+            if edges[mid] <= v:
+                lo = mid
+            else:
+                hi = mid - 1
+        counts[lo] += 1
+    return counts, missing
+
+
+def _count_values(values, known=None):
+    counts = {}
+    missing = 0
+    for v in values:
+        if _missing(v):
+            missing += 1
+        else:
+            counts[str(v)] = counts.get(str(v), 0) + 1
+    names = sorted(counts) if known is None else list(known) + sorted(set(counts) - set(known))
+    return names, [counts.get(n, 0) for n in names], missing
+
+
+def baseline(name, values, bins=10, edges=None):
+    """The distribution of a feature in the data this run trains on, kept with the model it produces.
+    Numbers go into `bins` equal bins between their min and max (or on the given `edges`); strings
+    are counted by value; None and NaN count as missing."""
+    values = list(values)
+    record = {"type": "distribution", "role": "baseline", "name": str(name)}
+    if _categorical(values):
+        record["values"], record["counts"], record["missing"] = _count_values(values)
+    else:
+        if edges is None:
+            present = [_number(name, v) for v in values if not _missing(v)]
+            if not present:
+                raise ValueError(f"baseline {name!r} has no values")
+            lo, hi = min(present), max(present)
+            if lo == hi:
+                lo, hi = lo - 0.5, hi + 0.5
+            edges = [lo + (hi - lo) * i / bins for i in range(bins)] + [hi]
+        edges = [_number("edge", e) for e in edges]
+        if len(edges) < 2 or any(b <= a for a, b in zip(edges, edges[1:])):
+            raise ValueError("edges must be at least two increasing numbers")
+        record["edges"] = edges
+        record["counts"], record["missing"] = _bin(values, edges)
+    _emit(record)
+
+
+_baselines = None
+
+
+def _baseline_of(name):
+    global _baselines
+    if _baselines is None:
+        _baselines = {}
+        path = os.environ.get("MLOPS_BASELINE")
+        if path and os.path.exists(path):
+            with open(path) as f:
+                _baselines = json.load(f).get("features", {})
+    return _baselines.get(name)
+
+
+_warned = set()
+
+
+def observe(name, values):
+    """One window of a feature in the data this run scores, binned like the model's baseline. Without
+    a baseline for the feature (a model trained without one) it says so once on stderr and does nothing."""
+    base = _baseline_of(str(name))
+    if base is None:
+        if name not in _warned:
+            _warned.add(name)
+            sys.stderr.write(f"mlops: no baseline for feature {name!r}: not observed\n")
+        return
+    values = list(values)
+    record = {"type": "distribution", "role": "window", "name": str(name)}
+    if "values" in base:
+        record["values"], record["counts"], record["missing"] = _count_values(values, base["values"])
+    else:
+        record["edges"] = base["edges"]
+        record["counts"], record["missing"] = _bin(values, base["edges"])
+    _emit(record)
+
+
 def alert(name, message, level="warning"):
     """Raise an alert; ION nodes scheduled 'on: alert' (for this name or any) start."""
     if level not in ("info", "warning", "error"):
@@ -117,7 +227,7 @@ def current_model():
     """The model to use now: in a service, the latest one swapped in (resolved once, so keep using the
     returned path for the whole batch); elsewhere the same as model_input_path(). Calls the
     on_model_change callbacks when the model differs from the last call's."""
-    global _last_model, _signalled
+    global _last_model, _signalled, _baselines
     link = model_input_path()
     if link is None:
         return None
@@ -126,6 +236,7 @@ def current_model():
     if path != _last_model:
         changed = _last_model is not None
         _last_model = path
+        _baselines = None  # the new model's baseline: mlops staged it with the model
         if changed:
             for callback in _callbacks:
                 callback(path)

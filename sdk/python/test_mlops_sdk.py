@@ -5,7 +5,7 @@ import os
 import sys
 import tempfile
 import unittest
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mlops_sdk as mlops  # noqa: E402
@@ -92,6 +92,45 @@ class Sdk(unittest.TestCase):
             self.assertEqual(mlops.current_model(), os.path.join(d, "v2"))
             self.assertEqual(seen, [os.path.join(d, "v2")])
             mlops._callbacks.clear()
+
+    def lines_of(self, calls):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            calls()
+        return [json.loads(l) for l in out.getvalue().splitlines()]
+
+    def test_a_baseline_bins_numbers_on_equal_edges_and_counts_strings(self):
+        lines = self.lines_of(lambda: (mlops.baseline("x", [0, 1, 2, 3, 4, None, float("nan")], bins=4),
+                                       mlops.baseline("c", ["b", "a", "b", None]),
+                                       mlops.baseline("k", [7, 7])))
+        self.assertEqual(lines[0]["role"], "baseline")
+        self.assertEqual(lines[0]["edges"], [0, 1, 2, 3, 4])
+        self.assertEqual(lines[0]["counts"], [1, 1, 1, 2])  # the top value lands in the last bin
+        self.assertEqual(lines[0]["missing"], 2)
+        self.assertEqual((lines[1]["values"], lines[1]["counts"], lines[1]["missing"]), (["a", "b"], [1, 2], 1))
+        self.assertEqual(lines[2]["edges"][0], 6.5)  # one value: a bin around it
+        with self.assertRaises(ValueError):
+            mlops.baseline("x", [1, 2], edges=[2, 1])
+
+    def test_a_window_is_binned_on_the_baseline_of_the_model_in_use(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "baseline.json")
+            with open(path, "w") as f:
+                json.dump({"features": {"x": {"name": "x", "edges": [0, 1, 2], "counts": [5, 5], "missing": 0},
+                                        "c": {"name": "c", "values": ["a", "b"], "counts": [1, 1], "missing": 0}}}, f)
+            os.environ["MLOPS_BASELINE"] = path
+            mlops._baselines = None
+            err = io.StringIO()
+            with redirect_stderr(err):
+                lines = self.lines_of(lambda: (mlops.observe("x", [-3, 0.5, 1, 9, None]),
+                                               mlops.observe("c", ["z", "b"]), mlops.observe("y", [1]),
+                                               mlops.observe("y", [2])))
+            mlops._baselines = None
+        self.assertEqual(len(lines), 2)
+        self.assertEqual((lines[0]["role"], lines[0]["edges"], lines[0]["counts"], lines[0]["missing"]),
+                         ("window", [0, 1, 2], [2, 2], 1))  # outside the edges: the outer bins
+        self.assertEqual((lines[1]["values"], lines[1]["counts"]), (["a", "b", "z"], [0, 1, 1]))
+        self.assertEqual(err.getvalue(), "mlops: no baseline for feature 'y': not observed\n")
 
 
 if __name__ == "__main__":

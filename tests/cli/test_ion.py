@@ -102,7 +102,7 @@ class Ions(harness.MlopsTest):
         shutil.copytree(os.path.join(EXAMPLES, "pipelines", "tf-train"), os.path.join(d, "tf-train"))
         before = self.store_state()
         err = self.fails(2, "ion", "apply", "-f", d)
-        self.assertTrue(err.startswith(f"mlops: error: {d}/b.yaml:9:9: ION 'quickstart' is applied twice in one go\n"), err)
+        self.assertTrue(err.startswith(f"mlops: error: {d}/b.yaml:11:9: ION 'quickstart' is applied twice in one go\n"), err)
         self.assertEqual(self.store_state(), before)
 
     def test_get_describe_history_rollback_delete(self):

@@ -41,6 +41,9 @@ def main():
         json.dump(model, f)
     mlops.metric("inertia", inertia)
     mlops.metric("radius", radius)
+    # What the data looked like: inference compares its windows with these (ML health).
+    mlops.baseline("x", [p[0] for p in points])
+    mlops.baseline("y", [p[1] for p in points])
     print(f"trained k={k} on {n} points: inertia {inertia:.1f}, radius {radius:.2f} -> {out}")
 
 

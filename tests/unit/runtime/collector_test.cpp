@@ -89,3 +89,41 @@ TEST_CASE_FIXTURE(Channel, "collector: a line that never ends is malformed once 
   CHECK(count("name = 'big'") == 0);
   CHECK(count("name = 'after'") == 1);
 }
+
+TEST_CASE_FIXTURE(Channel, "collector: baselines are kept for the model, windows scored against the model in use") {
+  write(R"({"type": "distribution", "role": "baseline", "name": "x", "edges": [0, 1, 2], "counts": [5, 5]})" "\n"
+        R"({"type": "distribution", "role": "baseline", "name": "x", "edges": [0, 1, 2], "counts": [6, 4]})" "\n"
+        R"({"type": "distribution", "role": "sideways", "name": "x", "edges": [0, 1, 2], "counts": [6, 4]})" "\n");
+  collector.collect(store, 1000);
+  CHECK(collector.baseline()["x"]["counts"] == nlohmann::json{6.0, 4.0});  // the last one
+  CHECK(collector.malformed() == 1);
+
+  runtime::HealthWatch watch;
+  watch.baseline = collector.baseline();
+  watch.model = "ion.train:1";
+  collector.watch_health(watch);
+  auto alerts = [&] {
+    store::Stmt s(store.catalog().handle(), "SELECT count(*), max(message) FROM run_events WHERE kind = 'alert' AND name = 'drift'");
+    s.step();
+    return std::make_pair(s.integer(0), s.text(1));
+  };
+  auto window = [&](const std::string& counts) {
+    write(R"({"type": "distribution", "role": "window", "name": "x", "edges": [0, 1, 2], "counts": )" + counts + "}\n");
+    collector.collect(store, 2000);
+  };
+  window("[6, 4]");
+  CHECK(count("source = 'health'") == 1);
+  CHECK(alerts().first == 0);
+  window("[0, 10]");  // drifted: one alert
+  CHECK(alerts().first == 1);
+  CHECK(alerts().second == "feature 'x' (psi 1.88 over 0.2) drifted from the baseline of model ion.train:1");
+  window("[1, 9]");  // still drifted from the same model: no new alert
+  CHECK(alerts().first == 1);
+  watch.model = "ion.train:2";  // a new model, drifted at once: a new alert
+  collector.watch_health(watch);
+  window("[0, 10]");
+  CHECK(alerts().first == 2);
+  window(R"([5, 5], "edges": [0, 1, 3])");  // not on the baseline's edges: malformed, not scored
+  CHECK(count("source = 'health'") == 4);
+  CHECK(collector.malformed() == 2);
+}
