@@ -11,10 +11,13 @@
 #include "ion/apply.hpp"
 #include "net/http.hpp"
 #include "pipeline/registry.hpp"
+#include "runtime/alerts.hpp"
 #include "runtime/approval.hpp"
 #include "runtime/events.hpp"
 #include "runtime/flow.hpp"
+#include "runtime/health.hpp"
 #include "runtime/run.hpp"
+#include "stats/series.hpp"
 #include "store/registry.hpp"
 #include "store/store.hpp"
 #include "store/tree.hpp"
@@ -79,6 +82,15 @@ class Client {
   // Agents that joined (AgentList items), and revoking one.
   virtual nlohmann::json list_agents() = 0;
   virtual void revoke_agent(const std::string& name, int64_t now_ms) = 0;
+  // Stats (stats::points, buckets and summaries' shapes) and the ML health of nodes
+  // (runtime::node_health's).
+  virtual nlohmann::json stat_points(const stats::Filter& f) = 0;
+  virtual nlohmann::json stat_buckets(const stats::Filter& f, int64_t every_ms, const std::string& agg) = 0;
+  virtual nlohmann::json stat_summaries(const stats::Filter& f) = 0;
+  virtual nlohmann::json node_health(const std::string& ion, const std::string& node) = 0;
+  // Alerts raised so far (acknowledged ones too with `acked`), and acknowledging one.
+  virtual std::vector<runtime::Alert> list_alerts(const std::string& ion, bool acked) = 0;
+  virtual runtime::Alert ack_alert(int64_t id, const std::string& comment) = 0;
 };
 
 // A request to `path` on the context's server, with its CA and credentials.

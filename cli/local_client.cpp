@@ -105,6 +105,22 @@ class LocalClient : public Client {
     return runtime::model_flows(store_, ion, model);
   }
   nlohmann::json list_agents() override { return server::list_agents(store_); }
+  nlohmann::json stat_points(const stats::Filter& f) override { return stats::points(store_, f); }
+  nlohmann::json stat_buckets(const stats::Filter& f, int64_t every_ms, const std::string& agg) override {
+    return stats::buckets(store_, f, every_ms, agg);
+  }
+  nlohmann::json stat_summaries(const stats::Filter& f) override { return stats::summaries(store_, f); }
+  nlohmann::json node_health(const std::string& ion, const std::string& node) override {
+    return runtime::node_health(store_, ion, node);
+  }
+  std::vector<runtime::Alert> list_alerts(const std::string& ion, bool acked) override {
+    runtime::sync_alerts(store_, clock_.now_ms());
+    return runtime::list_alerts(store_, ion, acked);
+  }
+  runtime::Alert ack_alert(int64_t id, const std::string& comment) override {
+    runtime::sync_alerts(store_, clock_.now_ms());
+    return runtime::ack_alert(store_, id, actor_, comment, clock_.now_ms());
+  }
   void revoke_agent(const std::string& name, int64_t now_ms) override {
     if (!server::revoke_agent(store_, name, now_ms))
       throw util::Error(util::Exit::not_found, "no agent '" + name + "' (or it is revoked already)");

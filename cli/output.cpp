@@ -17,6 +17,13 @@ json document(const std::string& kind, const json& body) { return api::document(
 
 bool structured_output(const Env& env) { return env.global.output == "json" || env.global.output == "yaml"; }
 
+// Columns are aligned by characters, not bytes: sparklines and names may be UTF-8.
+static size_t display_width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 void print_table(Env& env, const Table& table) {
   bool wide = env.global.output == "wide";
   std::vector<size_t> shown;
@@ -26,13 +33,13 @@ void print_table(Env& env, const Table& table) {
   if (!env.global.no_headers)
     for (size_t i : shown) width[i] = table.columns[i].header.size();
   for (const auto& row : table.rows)
-    for (size_t i : shown) width[i] = std::max(width[i], row[i].size());
+    for (size_t i : shown) width[i] = std::max(width[i], display_width(row[i]));
   auto line = [&](auto cell) {
     std::string text;
     for (size_t k = 0; k < shown.size(); ++k) {
       std::string c = cell(shown[k]);
       text += c;
-      if (k + 1 < shown.size()) text += std::string(width[shown[k]] - c.size() + 3, ' ');
+      if (k + 1 < shown.size()) text += std::string(width[shown[k]] - display_width(c) + 3, ' ');
     }
     env.out << text << "\n";
   };

@@ -11,6 +11,7 @@
 #include "api/flows.hpp"
 #include "api/resources.hpp"
 #include "api/spool.hpp"
+#include "api/stats.hpp"
 #include "pipeline/archive.hpp"
 #include "store/model_ref.hpp"
 #include "util/error.hpp"
@@ -21,19 +22,7 @@ namespace mlops::cli {
 
 namespace {
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
+std::string escape(const std::string& s) { return api::url_escape(s); }
 
 class ServerClient : public Client {
  public:
@@ -288,6 +277,26 @@ class ServerClient : public Client {
     return out;
   }
   nlohmann::json list_agents() override { return call("/api/v1/agents").at("items"); }
+  nlohmann::json stat_points(const stats::Filter& f) override { return call("/api/v1/stats?" + api::stats_query(f)).at("items"); }
+  nlohmann::json stat_buckets(const stats::Filter& f, int64_t every_ms, const std::string& agg) override {
+    return call("/api/v1/stats/buckets?" + api::stats_query(f) + "&every=" + std::to_string(every_ms) + "&agg=" + escape(agg))
+        .at("items");
+  }
+  nlohmann::json stat_summaries(const stats::Filter& f) override {
+    return call("/api/v1/stats/summary?" + api::stats_query(f)).at("items");
+  }
+  nlohmann::json node_health(const std::string& ion, const std::string& node) override {
+    return call("/api/v1/health?ion=" + escape(ion) + "&node=" + escape(node)).at("items");
+  }
+  std::vector<runtime::Alert> list_alerts(const std::string& ion, bool acked) override {
+    std::vector<runtime::Alert> out;
+    for (const auto& item : call("/api/v1/alerts?ion=" + escape(ion) + (acked ? "&all=true" : "")).at("items"))
+      out.push_back(runtime::alert_from(item));
+    return out;
+  }
+  runtime::Alert ack_alert(int64_t id, const std::string& comment) override {
+    return runtime::alert_from(call("/api/v1/alerts/" + std::to_string(id) + "/ack", "POST", nlohmann::json{{"comment", comment}}.dump()));
+  }
   void revoke_agent(const std::string& name, int64_t) override { call("/api/v1/agents/" + escape(name), "DELETE"); }
 
  private:

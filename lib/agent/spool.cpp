@@ -119,11 +119,12 @@ int64_t Spool::fill(store::Store& replica, int64_t now_ms) {
     }
     last = cursor("events");
     {
-      Stmt s(rdb, "SELECT id, run, ion, node, kind, level, name, message, at_ms FROM run_events WHERE id > ? ORDER BY id LIMIT ?");
+      Stmt s(rdb, "SELECT id, run, ion, node, kind, level, name, message, at_ms, source FROM run_events WHERE id > ? "
+                  "ORDER BY id LIMIT ?");
       s.bind(1, last).bind(2, kFillRows);
       while (s.step()) {
         last = s.integer(0);
-        json e = {s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.integer(8)};
+        json e = {s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.integer(8), s.text(9)};
         append("event", json{{"kind", "event"}, {"event", e}}.dump());
       }
       set_cursor("events", last);

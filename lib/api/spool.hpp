@@ -4,7 +4,8 @@
 // by the hundred thousand:
 //
 //   {"seq": 7, "kind": "stat",  "stat":  [run, ion, node, source, name, step|null, value, labels, atMs]}
-//   {"seq": 8, "kind": "event", "event": [run, ion, node, kind, level, name, message, atMs]}
+//   {"seq": 8, "kind": "event", "event": [run, ion, node, kind, level, name, message, atMs, source]}
+//                                    (source: pipeline or health; absent from older agents: pipeline)
 //   {"seq": 9, "kind": "run",   "run": {...RunRecord}, "model": {...ModelVersion} | absent}
 //   {"seq": 10, "kind": "overflow", "dropped": 120, "policy": "drop-oldest", "atMs": ...}
 //

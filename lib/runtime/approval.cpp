@@ -64,6 +64,13 @@ std::vector<Pending> pending_approvals(store::Store& store, int64_t now_ms) {
   return all;
 }
 
+std::vector<Pending> expired_approvals(store::Store& store, int64_t now_ms) {
+  auto all = held(store);
+  all.erase(std::remove_if(all.begin(), all.end(), [&](const Pending& p) { return !p.expires_ms || p.expires_ms > now_ms; }),
+            all.end());
+  return all;
+}
+
 std::vector<FlowEvent> decide(store::Store& store, const Decision& d) {
   auto version = store.registry().resolve(store::parse_model_ref(d.model_ref));
   std::string model = version.name + ":" + std::to_string(version.version);

@@ -24,6 +24,8 @@ struct Pending {
 
 // Everything that waits for people, oldest first. Expired requests are not listed.
 std::vector<Pending> pending_approvals(store::Store& store, int64_t now_ms);
+// Requests that expired with nobody deciding (the model went no further).
+std::vector<Pending> expired_approvals(store::Store& store, int64_t now_ms);
 
 struct Decision {
   std::string ion;

@@ -169,7 +169,8 @@ void Collector::raise_drift(store::Store& store) {
   std::string message = (drifted_.size() == 1 ? "feature " : "features ") + features +
                         " drifted from the baseline of model " + health_.model;
   Stmt ins(store.catalog().handle(),
-           "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms) VALUES(?, ?, ?, 'alert', 'warning', ?, ?, ?)");
+           "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms, source) "
+           "VALUES(?, ?, ?, 'alert', 'warning', ?, ?, ?, 'health')");
   ins.bind(1, key_.run).bind(2, key_.ion).bind(3, key_.node).bind(4, health_.config.alert).bind(5, message);
   ins.bind(6, drifted_at_).run();
   drifted_.clear();

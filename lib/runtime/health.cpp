@@ -1,5 +1,8 @@
 #include "runtime/health.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "health/scores.hpp"
 #include "store/model_ref.hpp"
 #include "util/error.hpp"
@@ -69,6 +72,60 @@ WindowHealth judge_window(store::Store& store, const HealthWatch& watch, const s
                 {"drift", verdict.drift}, {"reason", verdict.reason}, {"thresholds", thresholds_json(thresholds)}};
   if (scores.ks) out.labels["ks"] = *scores.ks;
   out.newly = verdict.drift && !drifted_before(store, ion, node, feature, watch.model);
+  return out;
+}
+
+json node_health(store::Store& store, const std::string& ion, const std::string& node, size_t windows) {
+  std::vector<std::tuple<std::string, std::string, std::string>> keys;  // (ion, node, feature)
+  {
+    store::Stmt s(store.catalog().handle(),
+                  "SELECT DISTINCT ion, node, name FROM stats WHERE source = 'health' AND (? = '' OR ion = ?) "
+                  "AND (? = '' OR node = ?) ORDER BY ion, node, name");
+    s.bind(1, ion).bind(2, ion).bind(3, node).bind(4, node);
+    while (s.step()) keys.emplace_back(s.text(0), s.text(1), s.text(2));
+  }
+  json out = json::array();
+  json* current = nullptr;
+  for (const auto& [i, n, feature] : keys) {
+    if (!current || (*current)["ion"] != i || (*current)["node"] != n) {
+      out.push_back({{"ion", i}, {"node", n}, {"model", ""}, {"atMs", 0}, {"features", json::array()}});
+      current = &out.back();
+    }
+    store::Stmt s(store.catalog().handle(),
+                  "SELECT value, labels, at_ms FROM stats WHERE ion = ? AND node = ? AND source = 'health' AND name = ? "
+                  "ORDER BY id DESC LIMIT ?");
+    s.bind(1, i).bind(2, n).bind(3, feature).bind(4, static_cast<int64_t>(windows));
+    json trend = json::array(), latest;
+    int64_t latest_at = 0;
+    while (s.step()) {
+      trend.insert(trend.begin(), s.real(0));
+      if (latest.is_null()) {
+        latest = json::parse(s.text(1), nullptr, false);
+        latest_at = s.integer(2);
+      }
+    }
+    if (!latest.is_object()) continue;
+    json f = {{"name", feature}, {"atMs", latest_at}, {"trend", trend}};
+    for (const char* k : {"psi", "ks", "js", "overlap", "drift", "reason", "thresholds"})
+      f[k] = latest.contains(k) ? latest[k] : json(nullptr);
+    if (latest_at >= (*current)["atMs"].get<int64_t>()) {
+      (*current)["atMs"] = latest_at;
+      (*current)["model"] = latest.value("model", "");
+    }
+    (*current)["features"].push_back(f);
+  }
+  for (auto& h : out) {
+    auto& features = h["features"];
+    std::stable_sort(features.begin(), features.end(), [](const json& a, const json& b) {
+      bool da = a.value("drift", false), db = b.value("drift", false);
+      if (da != db) return da;
+      return a.value("psi", 0.0) > b.value("psi", 0.0);
+    });
+    size_t drifted = 0;
+    for (const auto& f : features) drifted += f.value("drift", false) ? 1 : 0;
+    h["drifted"] = drifted;
+    h["score"] = features.empty() ? 1.0 : 1.0 - static_cast<double>(drifted) / static_cast<double>(features.size());
+  }
   return out;
 }
 

@@ -42,4 +42,11 @@ struct WindowHealth {
 WindowHealth judge_window(store::Store& store, const HealthWatch& watch, const std::string& ion,
                           const std::string& node, const std::string& feature, const nlohmann::json& window);
 
+// The health of every node with scored windows (of one ION, one node, or all): per node
+// {"ion", "node", "model", "atMs", "score" (the share of features healthy in their latest window),
+// "drifted", "features": [{"name", "psi", "ks", "js", "overlap", "drift", "reason", "thresholds",
+// "atMs", "trend": the PSI of the last `windows` windows, oldest first}]}, features sorted by drift:
+// drifted ones first, then by PSI, highest first.
+nlohmann::json node_health(store::Store& store, const std::string& ion, const std::string& node, size_t windows = 12);
+
 }  // namespace mlops::runtime

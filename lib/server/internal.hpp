@@ -1,7 +1,7 @@
 // What the server's parts share: the state behind the routes, how a caller is known, and the shape
 // of answers. The routes live by resource: server.cpp (identity, tokens), models.cpp (models,
 // blobs, uploads), agents.cpp (join, registration, assignments, spools), approvals.cpp, runs.cpp,
-// ions.cpp (IONs, pipelines).
+// ions.cpp (IONs, pipelines), stats.cpp (stats, health, alerts).
 #pragma once
 
 #include <httplib.h>
@@ -86,6 +86,7 @@ struct Server::Impl {
   void run_routes();
   void ion_routes();
   void pipeline_routes();
+  void stats_routes();
 };
 
 }  // namespace mlops::server

@@ -193,6 +193,7 @@ void Server::Impl::routes() {
   run_routes();
   ion_routes();
   pipeline_routes();
+  stats_routes();
 }
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {

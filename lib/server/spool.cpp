@@ -59,7 +59,7 @@ bool insert_point(Stmt& stat, Stmt& event, const json& item, const std::string& 
   event.reset();
   if (kind == "overflow") {
     int64_t dropped = item.value("dropped", int64_t{0});
-    event.bind(1, "").bind(2, "").bind(3, "").bind(4, "alert").bind(5, "warning").bind(6, "spool-overflow");
+    event.bind(1, "").bind(2, "").bind(3, "").bind(4, "alert").bind(5, "warning").bind(6, "spool-overflow").bind(9, "agent");
     event.bind(7, "agent " + agent + " dropped " + std::to_string(dropped) + " stat points: its spool was full (overflow: " +
                       item.value("policy", "") + ")");
     event.bind(8, item.value("atMs", int64_t{0})).run();
@@ -68,12 +68,15 @@ bool insert_point(Stmt& stat, Stmt& event, const json& item, const std::string& 
   auto it = item.find("event");
   if (it == item.end()) return false;
   const json& e = *it;
-  if (!e.is_array() || e.size() != 8 || !e[7].is_number_integer()) return false;
+  // Agents before the source was sent (8 fields) raised only pipeline alerts.
+  if (!e.is_array() || (e.size() != 8 && e.size() != 9) || !e[7].is_number_integer()) return false;
   for (int i = 0; i < 7; ++i)
     if (!e[i].is_string()) return false;
   if (e[3] != "event" && e[3] != "alert") return false;
+  std::string source = e.size() == 9 && e[8].is_string() ? e[8].get<std::string>() : "pipeline";
+  if (source != "pipeline" && source != "health") return false;
   for (int i = 0; i < 7; ++i) event.bind(i + 1, text(e[i]));
-  event.bind(8, e[7].get<int64_t>()).run();
+  event.bind(8, e[7].get<int64_t>()).bind(9, source).run();
   return true;
 }
 
@@ -147,7 +150,8 @@ void Server::Impl::ingest(const httplib::Request& req, httplib::Response& res, s
     if (is_point(kind)) {
       store::Catalog::Transaction tx(st.catalog());
       Stmt stat(db, "INSERT INTO stats(run, ion, node, source, name, step, value, labels, at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      Stmt event(db, "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+      Stmt event(db, "INSERT INTO run_events(run, ion, node, kind, level, name, message, at_ms, source) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (; i < items.size() && is_point(kind_of(items[i])); ++i) {
         int64_t s = seq_of(items[i]);
         if (kind_of(items[i]) == "stats") {

@@ -44,7 +44,7 @@ class Stmt {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 12;
+  static constexpr int kSchemaVersion = 13;
 
   // Opens the catalog at `path`. With create=false a missing file is a not-found error. A catalog
   // from a newer mlops is refused before anything is written.

@@ -253,6 +253,44 @@ CREATE TABLE run_requests(
 CREATE INDEX run_requests_pending ON run_requests(done_ms, agent);
 CREATE INDEX runs_by_status ON runs(status);
 )sql",
+    // 13: stats read by node and name (health, queries) and pruned by age; who raised an alert
+    // (a pipeline through the SDK, ML health, an agent); alerts as people see and acknowledge
+    // them, each raised once from its origin (an alert event, a failed run, an expired approval),
+    // with where its webhook delivery stands.
+    R"sql(
+CREATE INDEX stats_by_node ON stats(ion, node, source, name, id);
+CREATE INDEX stats_by_time ON stats(at_ms);
+ALTER TABLE run_events ADD COLUMN source TEXT NOT NULL DEFAULT 'pipeline';
+CREATE TABLE alerts(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  origin TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  ion TEXT NOT NULL,
+  node TEXT NOT NULL,
+  run TEXT NOT NULL,
+  model TEXT NOT NULL,
+  name TEXT NOT NULL,
+  level TEXT NOT NULL,
+  message TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  acked_by TEXT NOT NULL DEFAULT '',
+  acked_ms INTEGER,
+  comment TEXT NOT NULL DEFAULT '');
+CREATE TABLE alert_cursors(
+  origin TEXT PRIMARY KEY,
+  last INTEGER NOT NULL);
+CREATE TABLE webhook_deliveries(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  url TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  item TEXT NOT NULL,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_ms INTEGER NOT NULL,
+  delivered_ms INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  UNIQUE(url, kind, item));
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kSchemaVersion, "one migration per schema version");
 
