@@ -115,7 +115,7 @@ class BadInput(harness.MlopsTest):
         db.close()
         self.before = self.store_state()
         catalog = os.path.join(self.store, "catalog.db")
-        message = (f"store catalog '{catalog}' has schema version 99, newer than this mlops supports (12) "
+        message = (f"store catalog '{catalog}' has schema version 99, newer than this mlops supports (13) "
                    "[upgrade mlops to use this store]")
         self.expect(INCOMPATIBLE, ["model", "list"], message)
         self.expect(INCOMPATIBLE, ["model", "push", "m.bin", "-n", "other"], message)

@@ -63,6 +63,21 @@ class OutputContract(harness.MlopsTest):
                            env={"MLOPS_ACTOR": "alice"})
         self.assertEqual(schema_check.errors(json.loads(r.out), SCHEMA["$defs"]["ApprovalResult"], SCHEMA), [])
         self.check("events", kind="EventList")
+        self.check("stats", "tail", kind="StatPointList")
+        self.check("stats", "list", "--ion", "quickstart", kind="StatSummaryList")
+        self.check("stats", "query", "inertia", "--since", "1h", kind="StatPointList")
+        self.check("stats", "query", "scored", "--since", "1h", "--every", "1m", "--agg", "p95", kind="StatBucketList")
+        self.check("health", "show", kind="NodeHealthList")
+        self.write("bad/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: bad}\n"
+                                        "spec: {engine: process, steps: [{name: s, run: [false]}]}\n")
+        self.write("bad.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: bad}\n"
+                               "spec: {nodes: [{name: n, pipeline: bad}]}\n")
+        self.ok("pipeline", "upload", self.path("bad"), "-q")
+        self.ok("ion", "apply", "-f", self.path("bad.yaml"), "-q")
+        self.run_mlops("ion", "run", "bad")
+        alerts = self.check("alerts", "list", kind="AlertList")["items"]
+        self.assertEqual([a["name"] for a in alerts], ["run-failed"])
+        self.check("alerts", "ack", str(alerts[0]["id"]), "--comment", "on it", kind="Alert")
         self.check("ion", "delete", "quickstart", kind="IONDeletion")
         self.check("pipeline", "delete", "p", kind="PipelineDeletion")
         os.unlink(self.blob_path("sha256:" + harness.sha256_file(self.path("m.bin"))))
