@@ -289,9 +289,9 @@ class ServerClient : public Client {
     return call("/api/v1/health?ion=" + escape(ion) + "&node=" + escape(node)).at("items");
   }
   std::vector<runtime::Alert> list_alerts(const std::string& ion, bool acked) override {
+    auto doc = call("/api/v1/alerts?ion=" + escape(ion) + (acked ? "&all=true" : ""));  // kept: items point into it
     std::vector<runtime::Alert> out;
-    for (const auto& item : call("/api/v1/alerts?ion=" + escape(ion) + (acked ? "&all=true" : "")).at("items"))
-      out.push_back(runtime::alert_from(item));
+    for (const auto& item : doc.at("items")) out.push_back(runtime::alert_from(item));
     return out;
   }
   runtime::Alert ack_alert(int64_t id, const std::string& comment) override {

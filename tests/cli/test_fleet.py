@@ -13,6 +13,7 @@ import time
 import unittest
 
 import harness
+from test_stats import Follower, tick_pipeline
 
 EXAMPLES = os.path.join(harness.SOURCE_DIR, "examples")
 
@@ -237,6 +238,25 @@ class Fleet(harness.MlopsTest):
             status = self.server_json("run", "show", running[0])["status"]
             time.sleep(0.2)
         self.assertEqual(status, "failed", "the server learns the run was lost")
+        self.assertEqual(edge.stop(), 0, edge.lines)
+
+    def test_stats_tail_follows_an_agents_running_pipeline_through_the_server_within_a_second(self):
+        tick_pipeline(self)
+        self.ok("pipeline", "upload", self.path("tick"), "-q")
+        self.write("t.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: t}\nspec:\n  nodes:\n"
+                   "    - {name: n, pipeline: tick, placement: {agent: edge-1}}\n")
+        self.ok("ion", "apply", "-f", self.path("t.yaml"), "-q")
+        edge = self.agent(self.join("edge-1", {"tier": "edge"}))
+        edge.wait_for(r"^ion/t revision 1 assigned")
+        self.context("ops", self.operator)
+        f = Follower(self, ["--context", "ops"])
+        try:
+            time.sleep(0.5)
+            self.ok("--context", "ops", "ion", "run", "t", store=False)
+            f.check_latency(self)
+        finally:
+            f.stop()
+        self.assertEqual({p["agent"] for _, p in f.points}, {"edge-1"})
         self.assertEqual(edge.stop(), 0, edge.lines)
 
     def test_a_service_keeps_serving_its_last_model_with_the_server_away_and_after_a_restart(self):

@@ -904,6 +904,53 @@ class Server(harness.MlopsTest):
         time.sleep(0.2)
         self.assertEqual(json.loads(self.call("/api/v1/agents/edge-1/assignment", ctx=me)[2])["cancels"], [])
 
+    def test_stats_health_and_alerts_answer_as_described(self):
+        examples = os.path.join(harness.SOURCE_DIR, "examples")
+        for p in ("kmeans-train", "kmeans-infer"):
+            self.ok("pipeline", "upload", os.path.join(examples, "pipelines", p), "-q")
+        with open(os.path.join(examples, "ions", "quickstart.yaml")) as f:
+            self.write("q.yaml", f.read().replace("args: {threshold: 1.5}", "args: {threshold: 1.5, shift: 3}"))
+        self.ok("ion", "apply", "-f", self.path("q.yaml"), "-q")
+        self.ok("ion", "run", "quickstart", "--once", "-q")  # a drifted window: a health alert
+        self.start()
+        viewer, operator = self.token("viewer"), self.token("operator")
+        code, _, body = self.call("/api/v1/stats?limit=3", viewer)
+        doc = json.loads(body)
+        self.assertEqual((code, len(doc["items"])), (200, 3))
+        self.assertEqual(doc["items"][-1]["id"], doc["last"], "the newest three")
+        code, _, body = self.call(f"/api/v1/stats?after={doc['last'] - 1}&name=anomalies", viewer)
+        self.assertEqual((code, [p["name"] for p in json.loads(body)["items"]]), (200, ["anomalies"]))
+        code, _, body = self.call("/api/v1/stats?after=soon", viewer)
+        self.assertEqual((code, json.loads(body)["message"]), (400, "invalid after 'soon': a whole number"))
+        self.assertEqual(self.call("/api/v1/stats", None)[0], 401)
+        code, _, body = self.call("/api/v1/stats/buckets?name=scored&every=3600000&agg=max", viewer)
+        self.assertEqual((code, [b["value"] for b in json.loads(body)["items"]]), (200, [200]))
+        self.assertEqual(self.call("/api/v1/stats/buckets?every=1000", viewer)[0], 400)
+        self.assertEqual(self.call("/api/v1/stats/buckets?name=scored&every=1m", viewer)[0], 400)
+        self.assertEqual(self.call("/api/v1/stats/buckets?name=scored&every=1000&agg=mean", viewer)[0], 400)
+        self.assertEqual(self.call("/api/v1/stats/buckets?name=scored&every=1000", None)[0], 401)
+        code, _, body = self.call("/api/v1/stats/summary?ion=quickstart&source=health", viewer)
+        self.assertEqual((code, sorted(r["name"] for r in json.loads(body)["items"])), (200, ["x", "y"]))
+        self.assertEqual(self.call("/api/v1/stats/summary", None)[0], 401)
+        code, _, body = self.call("/api/v1/health?ion=quickstart", viewer)
+        [node] = json.loads(body)["items"]
+        self.assertEqual((code, node["node"], node["features"][0]["name"]), (200, "detect", "x"))
+        self.assertEqual(self.call("/api/v1/health", None)[0], 401)
+        code, _, body = self.call("/api/v1/alerts", viewer)
+        [alert] = json.loads(body)["items"]
+        self.assertEqual((code, alert["source"], alert["name"]), (200, "health", "drift"))
+        self.assertEqual(self.call("/api/v1/alerts", None)[0], 401)
+        ack = f"/api/v1/alerts/{alert['id']}/ack"
+        post = lambda path, token, body: self.call(path, token, method="POST", body=body)
+        self.assertEqual(post(ack, None, b"{}")[0], 401)
+        self.assertEqual(post(ack, viewer, b"{}")[0], 403)
+        self.assertEqual(post(ack, operator, b'{"comment": 5}')[0], 400)
+        self.assertEqual(post("/api/v1/alerts/999/ack", operator, b"{}")[0], 404)
+        code, _, body = post(ack, operator, b'{"comment": "looking"}')
+        self.assertEqual((code, json.loads(body)["ack"]["by"], json.loads(body)["ack"]["comment"]), (200, "operator", "looking"))
+        self.assertEqual(json.loads(self.call("/api/v1/alerts", viewer)[2])["items"], [], "acknowledged")
+        self.assertEqual(len(json.loads(self.call("/api/v1/alerts?all=true", viewer)[2])["items"]), 1)
+
     def test_plain_http_only_on_the_loopback_and_a_clean_stop(self):
         self.assertEqual(self.fails(2, "server", "run", "--listen", "0.0.0.0:0", "--insecure-http"),
                          "mlops: error: plain HTTP only on the loopback, not on '0.0.0.0' "

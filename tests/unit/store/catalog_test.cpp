@@ -66,7 +66,7 @@ TEST_CASE("a version 1 catalog is migrated to the current schema") {
   mlops::testing::TempDir dir;
   {
     Catalog c(dir / "catalog.db", true);
-    c.exec("DROP TABLE run_requests; DROP TABLE agents; DROP TABLE tokens; DROP TABLE schedule_state; DROP TABLE run_events; DROP TABLE stats; DROP TABLE approvals; DROP TABLE flow_events; DROP TABLE runs; DROP TABLE ion_revisions; DROP TABLE ions; DROP TABLE pipeline_versions; "
+    c.exec("DROP TABLE webhook_deliveries; DROP TABLE alert_cursors; DROP TABLE alerts; DROP TABLE run_requests; DROP TABLE agents; DROP TABLE tokens; DROP TABLE schedule_state; DROP TABLE run_events; DROP TABLE stats; DROP TABLE approvals; DROP TABLE flow_events; DROP TABLE runs; DROP TABLE ion_revisions; DROP TABLE ions; DROP TABLE pipeline_versions; "
            "DROP TABLE pipelines; "
            "PRAGMA user_version=1");
   }
@@ -81,7 +81,7 @@ TEST_CASE("a version 6 catalog keeps its runs when runs learn to be cancelled") 
   mlops::testing::TempDir dir;
   {
     Catalog c(dir / "catalog.db", true);
-    c.exec("DROP TABLE run_requests; DROP TABLE agents; DROP TABLE tokens; DROP TABLE schedule_state; DROP TABLE run_events; DROP TABLE stats; DROP TABLE runs; "
+    c.exec("DROP TABLE webhook_deliveries; DROP TABLE alert_cursors; DROP TABLE alerts; DROP TABLE run_requests; DROP TABLE agents; DROP TABLE tokens; DROP TABLE schedule_state; DROP TABLE run_events; DROP TABLE stats; DROP TABLE runs; "
            "CREATE TABLE runs(id TEXT PRIMARY KEY, ion TEXT NOT NULL, node TEXT NOT NULL, pipeline TEXT NOT NULL, "
            "status TEXT NOT NULL CHECK(status IN ('running', 'succeeded', 'failed')), outcome TEXT NOT NULL, "
            "args TEXT NOT NULL, model TEXT NOT NULL, model_in TEXT NOT NULL, started_ms INTEGER NOT NULL, "
