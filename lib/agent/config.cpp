@@ -40,7 +40,7 @@ AgentConfig parse_agent_config(const std::string& name, const std::string& text,
   auto docs = manifest::parse_documents({name, text});
   if (docs.size() != 1) throw util::Error(util::Exit::usage, "'" + name + "' must hold one AgentConfig document");
   const auto& d = docs[0];
-  d.only_keys({"apiVersion", "kind", "name", "server", "credentials", "dataDir", "labels", "engines", "poll", "spool", "transfer"});
+  d.only_keys({"apiVersion", "kind", "name", "server", "credentials", "dataDir", "labels", "engines", "poll", "spool", "transfer", "metrics"});
   if (d.at("apiVersion").as_string() != "mlops/v1") d.at("apiVersion").fail("expected apiVersion mlops/v1");
   if (d.at("kind").as_string() != "AgentConfig") d.at("kind").fail("expected kind AgentConfig");
   AgentConfig c;
@@ -90,6 +90,19 @@ AgentConfig parse_agent_config(const std::string& name, const std::string& text,
     auto t = d.at("transfer");
     t.only_keys({"maxRate"});
     if (t.has("maxRate")) c.max_rate = size(t.at("maxRate"));
+  }
+  if (d.has("metrics")) {
+    auto m = d.at("metrics");
+    m.only_keys({"listen"});
+    auto listen = m.at("listen");
+    std::string text = listen.as_string();
+    size_t colon = text.rfind(':');
+    std::string port = colon == std::string::npos ? "" : text.substr(colon + 1);
+    if (colon == 0 || colon == std::string::npos || port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
+      listen.fail("invalid listen address '" + text + "'", "HOST:PORT, e.g. 127.0.0.1:9464 (port 0: any free one)");
+    c.metrics_host = text.substr(0, colon);
+    c.metrics_port = std::stoi(port);
   }
   if (const char* env = std::getenv("MLOPS_AGENT_SERVER"); env && *env) c.server = env;
   return c;

@@ -12,6 +12,7 @@
 //   poll: {interval: 5s, maxBackoff: 1m}
 //   spool: {maxSize: 256MiB, overflow: drop-oldest}   # or drop-newest
 //   transfer: {maxRate: 10MiB}       # bytes per second, each way (0: no limit)
+//   metrics: {listen: 127.0.0.1:9464}  # /metrics for Prometheus, plain HTTP (default: none)
 //
 // Relative paths are relative to the file. MLOPS_AGENT_SERVER overrides server.
 #pragma once
@@ -35,6 +36,8 @@ struct AgentConfig {
   int64_t spool_max_bytes = 256ll << 20;
   std::string overflow = "drop-oldest";
   int64_t max_rate = 0;
+  std::string metrics_host;  // "" when /metrics is not served
+  int metrics_port = 0;
 };
 
 // Parses the text of a config file (`name` for messages, `dir` for relative paths); errors are

@@ -53,7 +53,16 @@ net::HttpResponse Link::request(const std::string& method, const std::string& pa
   r.body = body;
   r.headers.insert(r.headers.end(), headers.begin(), headers.end());
   if (!body.empty()) r.headers.push_back("Content-Type: application/json");
-  return net::http_request(r);
+  auto start = std::chrono::steady_clock::now();
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  try {
+    auto answer = net::http_request(r);
+    latencies.observe(method, api::route_of(path), answer.status, seconds());
+    return answer;
+  } catch (...) {
+    latencies.observe(method, api::route_of(path), 0, seconds());
+    throw;
+  }
 }
 
 json Link::call(const std::string& method, const std::string& path, const json& body) {

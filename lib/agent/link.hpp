@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/config.hpp"
+#include "api/metrics.hpp"
 #include "net/http.hpp"
 #include "store/store.hpp"
 
@@ -38,6 +39,8 @@ class Link {
   uint64_t upload_blob(store::Store& store, const std::string& hex);
 
   const std::string& server() const { return e_.server; }
+  // How long each request to the server took, for the agent's /metrics.
+  api::LatencyHistogram latencies;
 
  private:
   net::HttpRequest make(const std::string& method, const std::string& path) const;

@@ -1,5 +1,7 @@
 #include "agent/remote.hpp"
 
+#include <httplib.h>
+
 #include <chrono>
 #include <mutex>
 #include <random>
@@ -32,7 +34,8 @@ struct RemoteAgent::Impl {
   std::unique_ptr<runtime::Agent> agent;
   std::atomic<int> stops{0};
   std::string etag;
-  bool registered = false, reachable = true, cancel_on_stop = true;
+  bool registered = false, cancel_on_stop = true;
+  std::atomic<bool> reachable{true};  // read by /metrics too
   int64_t backoff_ms = 0;
   std::mt19937_64 rng{std::random_device{}()};
 
@@ -47,6 +50,8 @@ struct RemoteAgent::Impl {
   std::vector<std::unique_ptr<Requested>> requested;
   std::vector<std::pair<int64_t, std::string>> ended;
   std::atomic<int> outstanding{0};  // started, and not yet in the spool as ended
+  // What /metrics tells of the link, as the link loop last saw it.
+  std::atomic<int64_t> spool_items{0}, spool_bytes{0}, spool_dropped{0}, last_sync_ms{0};
 
   // The runtime's loop and the link loop both report: one line at a time.
   Impl(AgentConfig c, const util::Clock& k, std::function<void(const std::string&)> s)
@@ -176,6 +181,10 @@ struct RemoteAgent::Impl {
       if (r.status != 200 || !body.is_object() || !body.contains("acked"))
         throw util::Error(util::Exit::error, describe_answer("POST spool", r));
       spool.ack(body["acked"].get<int64_t>());
+      auto st = spool.status();
+      spool_items = st.items;
+      spool_bytes = st.bytes;
+      spool_dropped = st.dropped;
       if (items.size() < kBatchItems) return;
     }
   }
@@ -187,6 +196,40 @@ struct RemoteAgent::Impl {
     return std::max<int64_t>(50, base + jitter(rng));
   }
 
+  // /metrics, plain HTTP where the config says: the replica's runs, models and health, the spool
+  // and how the server answers. One thread; each scrape opens the replica on its own.
+  std::unique_ptr<httplib::Server> metrics_server(const std::string& root) {
+    auto s = std::make_unique<httplib::Server>();
+    s->new_task_queue = [] { return new httplib::ThreadPool(1); };
+    s->Get("/metrics", [this, root](const httplib::Request&, httplib::Response& res) {
+      api::Exposition out;
+      {
+        store::Store replica(root, store::Store::Open::existing);
+        api::store_metrics(replica, out);
+      }
+      out.family("mlops_agent_spool_items", "gauge", "Items in the spool waiting for the server.");
+      out.sample("mlops_agent_spool_items", {}, static_cast<double>(spool_items.load()));
+      out.family("mlops_agent_spool_bytes", "gauge", "Bytes the spool holds.");
+      out.sample("mlops_agent_spool_bytes", {}, static_cast<double>(spool_bytes.load()));
+      out.family("mlops_agent_spool_dropped_total", "counter", "Stat points the spool's overflow policy dropped.");
+      out.sample("mlops_agent_spool_dropped_total", {}, static_cast<double>(spool_dropped.load()));
+      out.family("mlops_agent_server_reachable", "gauge", "1 when the last round with the server succeeded.");
+      out.sample("mlops_agent_server_reachable", {}, reachable ? 1 : 0);
+      out.family("mlops_agent_last_sync_timestamp_seconds", "gauge", "When a round with the server last succeeded.");
+      out.sample("mlops_agent_last_sync_timestamp_seconds", {}, static_cast<double>(last_sync_ms.load()) / 1000);
+      link->latencies.write(out, "mlops_agent_request_duration_seconds",
+                            "Time the server took to answer this agent, by method, route and status class.");
+      res.set_content(out.text(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+    int port = config.metrics_port;
+    bool bound = port ? s->bind_to_port(config.metrics_host, port) : (port = s->bind_to_any_port(config.metrics_host)) > 0;
+    if (!bound)
+      throw util::Error(util::Exit::error, "cannot serve metrics on " + config.metrics_host + ":" +
+                                               std::to_string(config.metrics_port) + ": the address is taken or not this machine's");
+    say("agent/" + config.name + ": metrics on http://" + config.metrics_host + ":" + std::to_string(port) + "/metrics");
+    return s;
+  }
+
   void link_loop(store::Store& replica) {
     Spool spool(config.data_dir + "/spool.db", config.spool_max_bytes, config.overflow);
     // Requested runs claimed before a restart ended with the process that ran them.
@@ -196,6 +239,7 @@ struct RemoteAgent::Impl {
     while (stops == 0 || (outstanding > 0 && reachable)) {
       try {
         sync(replica, spool, *link);
+        last_sync_ms = clock.now_ms();
         if (!reachable) say("agent/" + config.name + ": server " + config.server + " reachable again");
         reachable = true;
         backoff_ms = 0;
@@ -242,6 +286,12 @@ RemoteAgent::~RemoteAgent() = default;
 
 void RemoteAgent::run() {
   std::string root = impl_->config.data_dir + "/store";
+  std::unique_ptr<httplib::Server> metrics;
+  std::thread serving;
+  if (!impl_->config.metrics_host.empty()) {
+    metrics = impl_->metrics_server(root);
+    serving = std::thread([&] { metrics->listen_after_bind(); });
+  }
   std::exception_ptr failed;
   std::thread link([this, root, &failed] {
     try {
@@ -257,6 +307,10 @@ void RemoteAgent::run() {
   impl_->stop_requests(impl_->cancel_on_stop);
   link.join();
   impl_->stop_requests(impl_->cancel_on_stop);  // any the link started while the stop came in
+  if (metrics) {
+    metrics->stop();
+    serving.join();
+  }
   if (failed) std::rethrow_exception(failed);
 }
 

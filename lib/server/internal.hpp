@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/metrics.hpp"
 #include "auth/tokens.hpp"
 #include "server/server.hpp"
 #include "store/store.hpp"
@@ -57,6 +58,7 @@ struct Server::Impl {
   std::atomic<bool> finished{false};
   std::unique_ptr<store::Store> store;
   util::SystemClock clock;
+  api::LatencyHistogram latencies;  // of every request answered, for /metrics
 
   // An agent's assignment, kept until what it is made of changes (see agents.cpp).
   struct Assigned {

@@ -240,7 +240,15 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   // costs far more than the poll it carries (agents open one per poll so far: see BENCHMARKS.md).
   http.set_keep_alive_max_count(10000);
   http.set_keep_alive_timeout(30);
+  // A request is timed from routing to its logging, on the one thread that serves it.
+  static thread_local std::chrono::steady_clock::time_point started;
+  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    started = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    impl_->latencies.observe(req.method, api::route_of(req.path), res.status,
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (impl_->o.log) impl_->o.log(req.method + " " + req.path + " " + std::to_string(res.status));
   });
   http.set_error_handler([](const httplib::Request&, httplib::Response& res) {

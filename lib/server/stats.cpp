@@ -7,6 +7,7 @@
 #include "runtime/health.hpp"
 #include "server/internal.hpp"
 #include "stats/series.hpp"
+#include "util/time.hpp"
 
 namespace mlops::server {
 
@@ -22,6 +23,25 @@ stats::Filter filter_of(const httplib::Request& req) {
 
 void Server::Impl::stats_routes() {
   using auth::Role;
+  // For Prometheus (a bearer token with the viewer role in its scrape config).
+  http->Get("/metrics", guarded(Role::viewer, [this](const httplib::Request&, httplib::Response& res, const Caller&,
+                                                     store::Store& st) {
+    api::Exposition out;
+    api::store_metrics(st, out);
+    out.family("mlops_agent_last_seen_timestamp_seconds", "gauge", "When each agent last polled, in seconds since the epoch.");
+    out.family("mlops_agent_spool_items", "gauge", "Items waiting in each agent's spool, as it last said.");
+    json agents = list_agents(st, seen_ms);
+    for (const auto& a : agents) {
+      api::Exposition::Labels l = {{"agent", a["name"]}};
+      if (a["lastSeen"].is_string())
+        out.sample("mlops_agent_last_seen_timestamp_seconds", l,
+                   static_cast<double>(util::parse_rfc3339(a["lastSeen"]).value_or(0)) / 1000);
+      if (a["spool"].is_object() && a["spool"].contains("items") && a["spool"]["items"].is_number())
+        out.sample("mlops_agent_spool_items", l, a["spool"]["items"].get<double>());
+    }
+    latencies.write(out, "mlops_http_request_duration_seconds", "Time to answer API requests, by method, route and status class.");
+    res.set_content(out.text(), "text/plain; version=0.0.4; charset=utf-8");
+  }));
   // A page of points: at most 10,000 a request, so a follower catching up asks again from the last.
   http->Get("/api/v1/stats", guarded(Role::viewer, [](const httplib::Request& req, httplib::Response& res, const Caller&,
                                                       store::Store& st) {

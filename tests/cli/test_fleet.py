@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 import unittest
+import urllib.request
 
 import harness
 from test_stats import Follower, tick_pipeline
@@ -258,6 +259,32 @@ class Fleet(harness.MlopsTest):
             f.stop()
         self.assertEqual({p["agent"] for _, p in f.points}, {"edge-1"})
         self.assertEqual(edge.stop(), 0, edge.lines)
+
+    def test_the_agent_serves_metrics_that_promtool_accepts(self):
+        self.write("p/hi/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: hi}\n"
+                   "spec: {engine: process, steps: [{name: s, run: [true]}]}\n")
+        self.write("p/ion.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: m}\nspec:\n  nodes:\n"
+                   "    - {name: n, pipeline: hi, placement: {agent: edge-1}, schedule: {every: 1s}}\n")
+        self.ok("ion", "apply", "-f", self.path("p"), "-q")
+        edge = self.agent(self.join("edge-1", {"tier": "edge"}, metrics={"listen": "127.0.0.1:0"}))
+        url = edge.wait_for(r"^agent/edge-1: metrics on http://127.0.0.1:[0-9]+/metrics$")[0].split()[-1]
+        edge.wait_for(r"succeeded \(m/n: exit 0\)", count=2)
+        deadline, text = time.monotonic() + 30, ""
+        while "mlops_agent_request_duration_seconds_bucket" not in text and time.monotonic() < deadline:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                self.assertEqual(r.headers["Content-Type"], "text/plain; version=0.0.4; charset=utf-8")
+                text = r.read().decode()
+            time.sleep(0.2)
+        self.assertRegex(text, r'(?m)^mlops_runs_total\{ion="m",node="n",status="succeeded"\} [0-9]+$')
+        self.assertRegex(text, r'(?m)^mlops_agent_server_reachable 1$')
+        self.assertRegex(text, r'(?m)^mlops_agent_request_duration_seconds_count\{code="2xx",method="GET",'
+                               r'route="/api/v1/agents/\{\}/assignment"\} [0-9]+$')
+        check = subprocess.run(["promtool", "check", "metrics"], input=text.encode(), capture_output=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        self.assertEqual(edge.stop(), 0, edge.lines)
+        bad = self.join("edge-2", {}, metrics={"listen": "nowhere"})
+        err = self.fails(2, "agent", "run", "--config", bad, store=False)
+        self.assertRegex(err, r"agent.yaml:1:[0-9]+: invalid listen address 'nowhere' \[HOST:PORT")
 
     def test_a_service_keeps_serving_its_last_model_with_the_server_away_and_after_a_restart(self):
         self.write("p/serve/serve.py", "import time, mlops_sdk\nwhile True:\n"

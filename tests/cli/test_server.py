@@ -950,6 +950,16 @@ class Server(harness.MlopsTest):
         self.assertEqual((code, json.loads(body)["ack"]["by"], json.loads(body)["ack"]["comment"]), (200, "operator", "looking"))
         self.assertEqual(json.loads(self.call("/api/v1/alerts", viewer)[2])["items"], [], "acknowledged")
         self.assertEqual(len(json.loads(self.call("/api/v1/alerts?all=true", viewer)[2])["items"]), 1)
+        self.assertEqual(self.call("/metrics", None)[0], 401)
+        code, headers, body = self.call("/metrics", viewer)
+        self.assertEqual((code, headers["Content-Type"]), (200, "text/plain; version=0.0.4; charset=utf-8"))
+        text = body.decode()
+        self.assertIn('mlops_runs_total{ion="quickstart",node="detect",status="succeeded"} 1\n', text)
+        self.assertIn('mlops_health_score{ion="quickstart",node="detect"} 0.5\n', text)
+        self.assertRegex(text, r'mlops_http_request_duration_seconds_bucket\{code="2xx",le="\+Inf",method="GET",'
+                               r'route="/api/v1/alerts"\} [0-9]+\n')
+        check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
 
     def test_plain_http_only_on_the_loopback_and_a_clean_stop(self):
         self.assertEqual(self.fails(2, "server", "run", "--listen", "0.0.0.0:0", "--insecure-http"),
