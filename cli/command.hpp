@@ -21,6 +21,8 @@ class Args {
   explicit Args(CLI::App& app) : app_(app) {}
   // `type` names the value in help ("REF", "DIR").
   Args& positional(const char* name, std::string& into, const char* type, const char* help, bool required = true);
+  // One or more, in order (a last positional: it takes every word left).
+  Args& positionals(const char* name, std::vector<std::string>& into, const char* type, const char* help);
   Args& option(const char* names, std::string& into, const char* type, const char* help, bool required = false);
   // Repeatable: every occurrence is appended.
   Args& option(const char* names, std::vector<std::string>& into, const char* type, const char* help);

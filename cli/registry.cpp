@@ -67,6 +67,7 @@ const std::vector<CommandSpec>& command_table() {
       {"stats list", "list stats with their count, last value and a sparkline of recent values", Needs::store, setup_stats_list},
       {"stats query", "one stat over a time range, raw or bucketed (--every 1m --agg p95)", Needs::store, setup_stats_query},
       {"stats export", "write stat points as CSV or JSON lines", Needs::store, setup_stats_export},
+      {"stats plot", "draw stats as lines on an SVG chart (axes, units, legend)", Needs::store, setup_stats_plot},
       {"health show", "features of a node sorted by drift, with scores, thresholds, verdict and trend", Needs::store,
        setup_health_show},
       {"alerts list", "list alerts nobody has acknowledged yet (--all: every one)", Needs::store, setup_alerts_list},
@@ -102,6 +103,11 @@ const std::vector<CommandSpec>& command_table() {
 Args& Args::positional(const char* name, std::string& into, const char* type, const char* help, bool required) {
   auto* opt = app_.add_option(name, into, help)->type_name(type);
   if (required) opt->required();
+  return *this;
+}
+
+Args& Args::positionals(const char* name, std::vector<std::string>& into, const char* type, const char* help) {
+  app_.add_option(name, into, help)->type_name(type)->required();
   return *this;
 }
 

@@ -68,6 +68,7 @@ class OutputContract(harness.MlopsTest):
         self.check("stats", "query", "inertia", "--since", "1h", kind="StatPointList")
         self.check("stats", "query", "scored", "--since", "1h", "--every", "1m", "--agg", "p95", kind="StatBucketList")
         self.check("health", "show", kind="NodeHealthList")
+        self.check("stats", "plot", "inertia", "scored", "--out", self.path("plot.svg"), kind="Plot")
         self.write("bad/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: bad}\n"
                                         "spec: {engine: process, steps: [{name: s, run: [false]}]}\n")
         self.write("bad.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: bad}\n"

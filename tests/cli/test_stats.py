@@ -21,6 +21,21 @@ def tick_pipeline(test):
     test.write("tick/tick.py", TICKS)
 
 
+def seed(test):
+    """Points of one run at known times, through the SDK's channel format."""
+    base = 1764583200.0  # 2025-12-01T10:00:00Z
+    lines = [json.dumps({"type": "stat", "name": "lat", "value": v, "time": base + 10 * i})
+             for i, v in enumerate([5, 1, 3, 100, 7, 9])]
+    lines.append(json.dumps({"type": "stat", "name": "rows", "value": 1, "time": base, "labels": {"split": "a,b"}}))
+    test.write("seed/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: seed}\n"
+               "spec: {engine: process, steps: [{name: s, run: [sh, -c, 'cat lines >> $MLOPS_STATS']}]}\n")
+    test.write("seed/lines", "\n".join(lines) + "\n")
+    test.write("seed.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: seed}\nspec: {nodes: [{name: n, pipeline: seed}]}\n")
+    test.ok("pipeline", "upload", test.path("seed"), "-q")
+    test.ok("ion", "apply", "-f", test.path("seed.yaml"), "-q")
+    test.run_mlops("ion", "run", "seed")  # beside the store, also through a server
+
+
 class Follower:
     """'mlops ... stats tail -f -o json', each document with the time it arrived."""
 
@@ -74,22 +89,8 @@ class Stats(harness.MlopsTest):
         finally:
             f.stop()
 
-    def seed(self):
-        """Points of one run at known times, through the SDK's channel format."""
-        base = 1764583200.0  # 2025-12-01T10:00:00Z
-        lines = [json.dumps({"type": "stat", "name": "lat", "value": v, "time": base + 10 * i})
-                 for i, v in enumerate([5, 1, 3, 100, 7, 9])]
-        lines.append(json.dumps({"type": "stat", "name": "rows", "value": 1, "time": base, "labels": {"split": "a,b"}}))
-        self.write("seed/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: seed}\n"
-                   "spec: {engine: process, steps: [{name: s, run: [sh, -c, 'cat lines >> $MLOPS_STATS']}]}\n")
-        self.write("seed/lines", "\n".join(lines) + "\n")
-        self.write("seed.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: seed}\nspec: {nodes: [{name: n, pipeline: seed}]}\n")
-        self.ok("pipeline", "upload", self.path("seed"), "-q")
-        self.ok("ion", "apply", "-f", self.path("seed.yaml"), "-q")
-        self.run_mlops("ion", "run", "seed")  # beside the store, also through a server
-
     def test_query_buckets_and_aggregations(self):
-        self.seed()
+        seed(self)
         since, until = "2025-12-01T10:00:00Z", "2025-12-01T10:01:00Z"
         doc = json.loads(self.ok("stats", "query", "lat", "--since", since, "--until", until, "--every", "30s",
                                  "--agg", "max", "-o", "json"))
@@ -111,7 +112,7 @@ class Stats(harness.MlopsTest):
                          "mlops: error: --agg needs --every [say how long a bucket is, e.g. --every 1m]\n")
 
     def test_export_list_and_tail(self):
-        self.seed()
+        seed(self)
         rows = list(csv.DictReader(io.StringIO(self.ok("stats", "export", "--format", "csv"))))
         self.assertEqual(len(rows), 7)
         rows_row = [r for r in rows if r["name"] == "rows"][0]
