@@ -8,13 +8,17 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "agent/remote.hpp"
 #include "cli/commands.hpp"
 #include "ion/registry.hpp"
 #include "runtime/agent.hpp"
+#include "runtime/webhooks.hpp"
 #include "store/catalog.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -33,8 +37,7 @@ struct AgentOptions {
 
 // Signals are taken by one thread with sigwait, before any other thread exists, so none of the
 // run threads is interrupted; the children get an empty mask of their own (engine/process).
-template <typename Agent>
-void run_until_signalled(Agent& agent) {
+sigset_t block_stop_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
@@ -42,6 +45,12 @@ void run_until_signalled(Agent& agent) {
   sigaddset(&set, SIGHUP);  // the terminal went away: stop as cleanly as for ^C
   sigaddset(&set, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+template <typename Agent>
+void run_until_signalled(Agent& agent) {
+  sigset_t set = block_stop_signals();
   ::signal(SIGPIPE, SIG_IGN);  // 'agent run | head' must not kill the agent and orphan its runs
   std::thread signals([&] {
     for (;;) {
@@ -67,8 +76,10 @@ int run(const AgentOptions& o, Env& env) {
                       "--config runs an agent of a server (see 'mlops agent join'), --local one of this machine's store");
   if (o.on_stop != "cancel" && o.on_stop != "finish")
     throw util::Error(util::Exit::usage, "invalid --on-stop '" + o.on_stop + "': use cancel or finish");
+  std::mutex say_mutex;  // the webhook thread says things too
   auto say = [&](const std::string& line) {
     if (env.global.quiet) return;
+    std::lock_guard<std::mutex> lock(say_mutex);
     env.out << line << "\n";
     env.out.flush();
   };
@@ -96,6 +107,34 @@ int run(const AgentOptions& o, Env& env) {
   opts.actor = env.actor();
   opts.base_env = runtime::caller_environment();
   runtime::Agent agent(env.store_root(), opts, env.clock, say);
+  // The IONs' webhooks (spec.webhooks) go out from here, once a second, on a connection of their
+  // own; the thread starts with the stop signals blocked, so only the signal thread takes them.
+  block_stop_signals();
+  std::atomic<bool> done{false};
+  std::thread hooks([&, root = env.store_root()] {
+    try {
+      store::Store own(root, store::Store::Open::existing);
+      auto with_store = [&](const std::function<void(store::Store&)>& f) { f(own); };
+      while (!done) {
+        try {
+          runtime::webhook_round(with_store, {}, env.clock.now_ms(), say);
+        } catch (const std::exception& e) {
+          say(std::string("mlops: webhooks: ") + e.what());
+        }
+        for (int i = 0; i < 20 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    } catch (const std::exception& e) {
+      say(std::string("mlops: webhooks stopped: ") + e.what());
+    }
+  });
+  struct Join {
+    std::atomic<bool>& done;
+    std::thread& t;
+    ~Join() {
+      done = true;
+      t.join();
+    }
+  } join{done, hooks};
   run_until_signalled(agent);
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "server/server.hpp"
+#include "util/error.hpp"
 
 namespace mlops::cli {
 
@@ -20,6 +22,7 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8443";
   std::string tls_dir;
   bool insecure_http = false;
+  std::vector<std::string> webhooks;
 };
 
 int run(const ServerOptions& o, Env& env) {
@@ -37,6 +40,22 @@ int run(const ServerOptions& o, Env& env) {
     std::lock_guard<std::mutex> lock(*log_mutex);
     env.debug(line);
   };
+  opts.warn = [&env, log_mutex](const std::string& line) {
+    std::lock_guard<std::mutex> lock(*log_mutex);
+    env.err << "mlops: " << line << "\n";
+    env.err.flush();
+  };
+  if (!o.webhooks.empty()) {
+    // The secret comes from the environment, never the command line (which 'ps' shows everyone).
+    const char* secret = std::getenv("MLOPS_WEBHOOK_SECRET");
+    if (!secret || !*secret)
+      throw util::Error(util::Exit::usage, "--webhook needs a secret to sign with in $MLOPS_WEBHOOK_SECRET");
+    for (const auto& url : o.webhooks) {
+      if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)
+        throw util::Error(util::Exit::usage, "invalid --webhook '" + url + "': a URL starting with https:// (or http://)");
+      opts.webhooks.push_back({url, secret, ""});
+    }
+  }
   server::Server server(opts);
 
   // As in 'agent run': one thread takes the signals, before the server's threads exist.
@@ -77,6 +96,8 @@ Action setup_server_run(Args& args) {
   args.option("--listen", o->listen, "ADDR", "HOST:PORT to listen on (default 127.0.0.1:8443; port 0: any free one)");
   args.option("--tls-dir", o->tls_dir, "DIR", "ca.crt, server.crt and server.key (default: the store's tls directory)");
   args.flag("--insecure-http", o->insecure_http, "plain HTTP, without TLS: loopback addresses only");
+  args.option("--webhook", o->webhooks, "URL",
+              "post every alert and pending approval here, signed with $MLOPS_WEBHOOK_SECRET (repeatable)");
   return [o](Env& env) { return run(*o, env); };
 }
 

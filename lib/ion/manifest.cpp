@@ -296,7 +296,19 @@ IonManifest parse_ion(const Value& doc) {
   if (meta.has("description")) ion.description = meta.at("description").as_string();
 
   Value spec = doc.at("spec");
-  spec.only_keys({"nodes", "edges"});
+  spec.only_keys({"nodes", "edges", "webhooks"});
+  if (spec.has("webhooks"))
+    for (const auto& w : spec.at("webhooks").items()) {
+      w.only_keys({"url", "secretEnv"});
+      Webhook hook;
+      Value url = w.at("url");
+      hook.url = url.as_string();
+      if (hook.url.rfind("https://", 0) != 0 && hook.url.rfind("http://", 0) != 0)
+        url.fail("a webhook URL starts with https:// (or http://)");
+      Value secret = w.at("secretEnv");
+      hook.secret_env = secret.as_identifier("environment variable name");
+      ion.webhooks.push_back(hook);
+    }
   auto node_values = spec.at("nodes").items();
   if (node_values.empty()) spec.at("nodes").fail("an ION needs at least one node");
   std::vector<std::string> names;
@@ -470,7 +482,9 @@ json to_json(const IonManifest& ion) {
   }
   json meta = {{"name", ion.name}};
   if (!ion.description.empty()) meta["description"] = ion.description;
-  return {{"apiVersion", "mlops/v1"}, {"kind", "ION"}, {"metadata", meta}, {"spec", {{"nodes", nodes}, {"edges", edges}}}};
+  json spec = {{"nodes", nodes}, {"edges", edges}};
+  for (const auto& w : ion.webhooks) spec["webhooks"].push_back({{"url", w.url}, {"secretEnv", w.secret_env}});
+  return {{"apiVersion", "mlops/v1"}, {"kind", "ION"}, {"metadata", meta}, {"spec", spec}};
 }
 
 }  // namespace mlops::ion

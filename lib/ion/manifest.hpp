@@ -114,11 +114,20 @@ struct Edge {
 };
 
 
+// Where this ION's alerts and pending approvals are posted (signed with HMAC-SHA256 under the
+// secret in the environment variable `secret_env` of the process that posts: the server, or the
+// local agent), besides any the server itself is told of.
+struct Webhook {
+  std::string url;
+  std::string secret_env;
+};
+
 struct IonManifest {
   std::string name;
   std::string description;
   std::vector<Node> nodes;
   std::vector<Edge> edges;
+  std::vector<Webhook> webhooks;
   std::optional<manifest::Value> at;
 
   const Node* find(const std::string& node) const;

@@ -274,8 +274,24 @@ void Server::run(const std::function<void(int port)>& on_listening) {
     impl_->bound = true;
   }
   on_listening(port);
+  // Webhooks go out beside the requests, once a second; a post never holds the store.
+  std::thread hooks([this] {
+    auto with_store = [this](const std::function<void(store::Store&)>& f) {
+      std::lock_guard<std::mutex> lock(impl_->store_mutex);
+      f(*impl_->store);
+    };
+    while (!impl_->finished) {
+      try {
+        runtime::webhook_round(with_store, impl_->o.webhooks, impl_->clock.now_ms(), impl_->o.warn);
+      } catch (const std::exception& e) {
+        if (impl_->o.warn) impl_->o.warn(std::string("webhooks: ") + e.what());
+      }
+      for (int i = 0; i < 20 && !impl_->finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
   impl_->http->listen_after_bind();
   impl_->finished = true;
+  hooks.join();
 }
 
 void Server::stop() {

@@ -10,9 +10,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/webhooks.hpp"
 #include "store/store.hpp"
 
 namespace mlops::server {
@@ -25,6 +27,10 @@ struct ServerOptions {
   bool plain_http = false;  // loopback only
   std::string version;      // this mlops, for /api/v1/version
   std::function<void(const std::string&)> log;  // one line per request
+  // Where every ION's alerts and pending approvals are posted (each ION may add its own), and
+  // what the server says about deliveries that fail (stderr).
+  std::vector<runtime::WebhookTarget> webhooks;
+  std::function<void(const std::string&)> warn;
 };
 
 class Server {

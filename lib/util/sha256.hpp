@@ -29,4 +29,7 @@ std::string sha256_hex(std::string_view data);
 // True for exactly 64 lower-case hex characters.
 bool is_sha256_hex(std::string_view text);
 
+// HMAC-SHA256 of `data` under `key`, as lower-case hex (what webhook receivers check).
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
 }  // namespace mlops::util

@@ -19,3 +19,8 @@ TEST_CASE("is_sha256_hex accepts exactly 64 lower-case hex digits") {
   CHECK_FALSE(is_sha256_hex(std::string(64, 'A')));
   CHECK_FALSE(is_sha256_hex(std::string(63, 'a') + "g"));
 }
+
+TEST_CASE("HMAC-SHA256 matches RFC 4231's test case 2") {
+  CHECK(mlops::util::hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
