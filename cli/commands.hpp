@@ -27,6 +27,7 @@ Action setup_stats_query(Args& args);
 Action setup_stats_export(Args& args);
 Action setup_stats_list(Args& args);
 Action setup_stats_plot(Args& args);
+Action setup_stats_prune(Args& args);
 Action setup_wait(Args& args);
 Action setup_agent_run(Args& args);
 Action setup_model_push(Args& args);

@@ -68,6 +68,8 @@ const std::vector<CommandSpec>& command_table() {
       {"stats query", "one stat over a time range, raw or bucketed (--every 1m --agg p95)", Needs::store, setup_stats_query},
       {"stats export", "write stat points as CSV or JSON lines", Needs::store, setup_stats_export},
       {"stats plot", "draw stats as lines on an SVG chart (axes, units, legend)", Needs::store, setup_stats_plot},
+      {"stats prune", "remove stat points older than a time (a server prunes by --stats-retention)", Needs::store,
+       setup_stats_prune},
       {"health show", "features of a node sorted by drift, with scores, thresholds, verdict and trend", Needs::store,
        setup_health_show},
       {"alerts list", "list alerts nobody has acknowledged yet (--all: every one)", Needs::store, setup_alerts_list},

@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "schedule/cron.hpp"
 #include "server/server.hpp"
 #include "util/error.hpp"
 
@@ -23,6 +24,7 @@ struct ServerOptions {
   std::string tls_dir;
   bool insecure_http = false;
   std::vector<std::string> webhooks;
+  std::string stats_retention = "90d";
 };
 
 int run(const ServerOptions& o, Env& env) {
@@ -45,6 +47,7 @@ int run(const ServerOptions& o, Env& env) {
     env.err << "mlops: " << line << "\n";
     env.err.flush();
   };
+  if (o.stats_retention != "forever") opts.stats_retention_ms = schedule::parse_duration(o.stats_retention) * 1000;
   if (!o.webhooks.empty()) {
     // The secret comes from the environment, never the command line (which 'ps' shows everyone).
     const char* secret = std::getenv("MLOPS_WEBHOOK_SECRET");
@@ -96,6 +99,8 @@ Action setup_server_run(Args& args) {
   args.option("--listen", o->listen, "ADDR", "HOST:PORT to listen on (default 127.0.0.1:8443; port 0: any free one)");
   args.option("--tls-dir", o->tls_dir, "DIR", "ca.crt, server.crt and server.key (default: the store's tls directory)");
   args.flag("--insecure-http", o->insecure_http, "plain HTTP, without TLS: loopback addresses only");
+  args.option("--stats-retention", o->stats_retention, "DURATION",
+              "prune stat points older than this, hourly (default 90d; forever keeps them)");
   args.option("--webhook", o->webhooks, "URL",
               "post every alert and pending approval here, signed with $MLOPS_WEBHOOK_SECRET (repeatable)");
   return [o](Env& env) { return run(*o, env); };

@@ -40,7 +40,7 @@ AgentConfig parse_agent_config(const std::string& name, const std::string& text,
   auto docs = manifest::parse_documents({name, text});
   if (docs.size() != 1) throw util::Error(util::Exit::usage, "'" + name + "' must hold one AgentConfig document");
   const auto& d = docs[0];
-  d.only_keys({"apiVersion", "kind", "name", "server", "credentials", "dataDir", "labels", "engines", "poll", "spool", "transfer", "metrics"});
+  d.only_keys({"apiVersion", "kind", "name", "server", "credentials", "dataDir", "labels", "engines", "poll", "spool", "transfer", "metrics", "stats"});
   if (d.at("apiVersion").as_string() != "mlops/v1") d.at("apiVersion").fail("expected apiVersion mlops/v1");
   if (d.at("kind").as_string() != "AgentConfig") d.at("kind").fail("expected kind AgentConfig");
   AgentConfig c;
@@ -90,6 +90,11 @@ AgentConfig parse_agent_config(const std::string& name, const std::string& text,
     auto t = d.at("transfer");
     t.only_keys({"maxRate"});
     if (t.has("maxRate")) c.max_rate = size(t.at("maxRate"));
+  }
+  if (d.has("stats")) {
+    auto st = d.at("stats");
+    st.only_keys({"retention"});
+    if (st.has("retention")) c.stats_retention_ms = duration(st.at("retention"));
   }
   if (d.has("metrics")) {
     auto m = d.at("metrics");

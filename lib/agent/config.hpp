@@ -13,6 +13,7 @@
 //   spool: {maxSize: 256MiB, overflow: drop-oldest}   # or drop-newest
 //   transfer: {maxRate: 10MiB}       # bytes per second, each way (0: no limit)
 //   metrics: {listen: 127.0.0.1:9464}  # /metrics for Prometheus, plain HTTP (default: none)
+//   stats: {retention: 7d}           # stat points kept in the replica (the spool keeps its own copy)
 //
 // Relative paths are relative to the file. MLOPS_AGENT_SERVER overrides server.
 #pragma once
@@ -36,6 +37,7 @@ struct AgentConfig {
   int64_t spool_max_bytes = 256ll << 20;
   std::string overflow = "drop-oldest";
   int64_t max_rate = 0;
+  int64_t stats_retention_ms = 7ll * 24 * 3600 * 1000;
   std::string metrics_host;  // "" when /metrics is not served
   int metrics_port = 0;
 };

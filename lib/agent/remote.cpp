@@ -12,6 +12,7 @@
 #include "agent/spool.hpp"
 #include "runtime/agent.hpp"
 #include "runtime/run.hpp"
+#include "stats/series.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -52,6 +53,7 @@ struct RemoteAgent::Impl {
   std::atomic<int> outstanding{0};  // started, and not yet in the spool as ended
   // What /metrics tells of the link, as the link loop last saw it.
   std::atomic<int64_t> spool_items{0}, spool_bytes{0}, spool_dropped{0}, last_sync_ms{0};
+  int64_t pruned_ms = 0;
 
   // The runtime's loop and the link loop both report: one line at a time.
   Impl(AgentConfig c, const util::Clock& k, std::function<void(const std::string&)> s)
@@ -240,6 +242,11 @@ struct RemoteAgent::Impl {
       try {
         sync(replica, spool, *link);
         last_sync_ms = clock.now_ms();
+        // The replica's stats are for /metrics and health here; the server has the history.
+        if (last_sync_ms - pruned_ms >= 3600000) {
+          pruned_ms = last_sync_ms;
+          stats::prune(replica, last_sync_ms - config.stats_retention_ms);
+        }
         if (!reachable) say("agent/" + config.name + ": server " + config.server + " reachable again");
         reachable = true;
         backoff_ms = 0;

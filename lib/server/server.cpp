@@ -1,6 +1,7 @@
 #include "server/server.hpp"
 
 #include "server/internal.hpp"
+#include "stats/series.hpp"
 
 #include <httplib.h>
 #include <openssl/pem.h>
@@ -274,17 +275,24 @@ void Server::run(const std::function<void(int port)>& on_listening) {
     impl_->bound = true;
   }
   on_listening(port);
-  // Webhooks go out beside the requests, once a second; a post never holds the store.
+  // Housekeeping beside the requests: webhooks once a second (a post never holds the store), old
+  // stat points pruned once an hour.
   std::thread hooks([this] {
     auto with_store = [this](const std::function<void(store::Store&)>& f) {
       std::lock_guard<std::mutex> lock(impl_->store_mutex);
       f(*impl_->store);
     };
+    int64_t pruned_ms = 0;
     while (!impl_->finished) {
       try {
         runtime::webhook_round(with_store, impl_->o.webhooks, impl_->clock.now_ms(), impl_->o.warn);
+        int64_t now = impl_->clock.now_ms();
+        if (impl_->o.stats_retention_ms && now - pruned_ms >= 3600000) {
+          pruned_ms = now;
+          with_store([&](store::Store& st) { stats::prune(st, now - impl_->o.stats_retention_ms); });
+        }
       } catch (const std::exception& e) {
-        if (impl_->o.warn) impl_->o.warn(std::string("webhooks: ") + e.what());
+        if (impl_->o.warn) impl_->o.warn(std::string("housekeeping: ") + e.what());
       }
       for (int i = 0; i < 20 && !impl_->finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

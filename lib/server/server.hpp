@@ -30,6 +30,7 @@ struct ServerOptions {
   // Where every ION's alerts and pending approvals are posted (each ION may add its own), and
   // what the server says about deliveries that fail (stderr).
   std::vector<runtime::WebhookTarget> webhooks;
+  int64_t stats_retention_ms = 0;  // stat points older than this are pruned, hourly (0: kept)
   std::function<void(const std::string&)> warn;
 };
 

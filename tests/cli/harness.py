@@ -28,7 +28,7 @@ UPDATE = os.environ.get("MLOPS_UPDATE_GOLDEN") == "1"
 VIA_SERVER = os.environ.get("MLOPS_TEST_VIA") == "server"
 # Commands run beside the store even through a server: the server's host administers it, and
 # 'ion run' runs where the runtime is (through a server, on agents, which these suites have none of).
-BESIDE_THE_STORE = {"init", "store", "token", "certs", "server", "agent run", "agent join", "ion run"}
+BESIDE_THE_STORE = {"init", "store", "token", "certs", "server", "agent run", "agent join", "ion run", "stats prune"}
 SERVER_SUFFIX = re.compile(r" \(server https://127\.0\.0\.1:[0-9]+, context via(-[a-z0-9]+)?\)")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "WARNING: ThreadSanitizer")
 

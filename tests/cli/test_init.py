@@ -15,7 +15,7 @@ class Init(harness.MlopsTest):
         self.assertEqual(self.ok("init", "-o", "name"), f"{self.store}\n")
         doc = json.loads(self.ok("init", "-o", "json"))
         self.assertEqual(doc, {"apiVersion": "mlops/v1", "kind": "Store", "path": self.store, "created": False,
-                               "schemaVersion": 12})
+                               "schemaVersion": 13})
 
     def test_default_store_is_created_on_first_use_under_xdg_data_home(self):
         self.assertEqual(self.ok("model", "list", store=False), "")

@@ -69,6 +69,7 @@ class OutputContract(harness.MlopsTest):
         self.check("stats", "query", "scored", "--since", "1h", "--every", "1m", "--agg", "p95", kind="StatBucketList")
         self.check("health", "show", kind="NodeHealthList")
         self.check("stats", "plot", "inertia", "scored", "--out", self.path("plot.svg"), kind="Plot")
+        self.check("stats", "prune", "--older-than", "3650d", kind="StatPrune")
         self.write("bad/pipeline.yaml", "apiVersion: mlops/v1\nkind: Pipeline\nmetadata: {name: bad}\n"
                                         "spec: {engine: process, steps: [{name: s, run: [false]}]}\n")
         self.write("bad.yaml", "apiVersion: mlops/v1\nkind: ION\nmetadata: {name: bad}\n"

@@ -128,6 +128,10 @@ class Stats(harness.MlopsTest):
         self.assertEqual([p["name"] for p in tail], ["lat", "rows"])
         self.assertEqual(self.ok("stats", "tail", "--run", "nope"), "")
         self.assertEqual(self.fails(2, "stats", "tail", "-n", "many"), "mlops: error: invalid -n 'many': a number of points\n")
+        # Of the seeded points, four were recorded before 10:00:30, three after.
+        self.assertEqual(self.ok("stats", "prune", "--older-than", "2025-12-01T10:00:30Z"),
+                         "pruned 4 stat points recorded before 2025-12-01T10:00:30.000Z\n")
+        self.assertEqual(len(self.ok("stats", "export", "--format", "jsonl").splitlines()), 3)
 
 
 if __name__ == "__main__":
