@@ -183,10 +183,6 @@ struct RemoteAgent::Impl {
       if (r.status != 200 || !body.is_object() || !body.contains("acked"))
         throw util::Error(util::Exit::error, describe_answer("POST spool", r));
       spool.ack(body["acked"].get<int64_t>());
-      auto st = spool.status();
-      spool_items = st.items;
-      spool_bytes = st.bytes;
-      spool_dropped = st.dropped;
       if (items.size() < kBatchItems) return;
     }
   }
@@ -255,6 +251,14 @@ struct RemoteAgent::Impl {
         reachable = false;
         backoff_ms = std::min(config.max_backoff_ms, std::max<int64_t>(config.poll_ms, backoff_ms * 2));
       }
+      // Once a poll (counting is a scan of the spool): what /metrics says of it.
+      try {
+        auto st = spool.status();
+        spool_items = st.items;
+        spool_bytes = st.bytes;
+        spool_dropped = st.dropped;
+      } catch (const std::exception&) {
+      }
       for (int64_t waited = 0, wait = stops ? 200 : next_wait_ms(); waited < wait; waited += 20) {
         if (stops != 0 && (outstanding == 0 || waited >= 200)) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -295,9 +299,13 @@ void RemoteAgent::run() {
   std::string root = impl_->config.data_dir + "/store";
   std::unique_ptr<httplib::Server> metrics;
   std::thread serving;
+  std::atomic<bool> served{false};
   if (!impl_->config.metrics_host.empty()) {
     metrics = impl_->metrics_server(root);
-    serving = std::thread([&] { metrics->listen_after_bind(); });
+    serving = std::thread([&] {
+      metrics->listen_after_bind();
+      served = true;
+    });
   }
   std::exception_ptr failed;
   std::thread link([this, root, &failed] {
@@ -315,6 +323,8 @@ void RemoteAgent::run() {
   link.join();
   impl_->stop_requests(impl_->cancel_on_stop);  // any the link started while the stop came in
   if (metrics) {
+    // httplib ignores a stop before its loop runs: wait for the loop (or its end) first.
+    while (!metrics->is_running() && !served) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     metrics->stop();
     serving.join();
   }

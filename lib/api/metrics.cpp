@@ -82,6 +82,14 @@ void LatencyHistogram::write(Exposition& out, const std::string& name, const std
 
 std::string route_of(const std::string& path) {
   std::string p = path.substr(0, path.find('?'));
+  // Anything else is one label, so a client asking for random paths cannot grow the series.
+  static const std::vector<std::string> kResources = {"agents", "alerts", "approvals", "blobs", "events", "health",
+                                                      "ions", "models", "pipelines", "run-requests", "runs", "stats",
+                                                      "tokens", "uploads", "version", "whoami"};
+  if (p == "/metrics") return p;
+  if (p.rfind("/api/v1/", 0) != 0) return "other";
+  std::string resource = p.substr(8, p.find('/', 8) == std::string::npos ? std::string::npos : p.find('/', 8) - 8);
+  if (std::find(kResources.begin(), kResources.end(), resource) == kResources.end()) return "other";
   // /api/v1/<resource> keeps its name; what follows (names, ids, digests) is one placeholder per
   // segment, except the known sub-resources after them.
   static const std::vector<std::string> kSub = {"ack", "assignment", "spool", "log", "cancel", "runs", "flows",

@@ -49,7 +49,8 @@ class LatencyHistogram {
 // mlops_alerts_open, mlops_health_score, mlops_feature_psi.
 void store_metrics(store::Store& store, Exposition& out);
 
-// A path as a route label: ids and names after the resource collapsed ("/api/v1/models/{}").
+// A path as a route label: ids and names after the resource collapsed ("/api/v1/models/{}"); paths
+// that are no route of ours are "other".
 std::string route_of(const std::string& path);
 
 }  // namespace mlops::api

@@ -172,6 +172,15 @@ Scores score(const Distribution& baseline, const Distribution& window) {
   return s;
 }
 
+json to_json(const Thresholds& t) {
+  json j = json::object();
+  if (t.psi) j["psi"] = *t.psi;
+  if (t.ks) j["ks"] = *t.ks;
+  if (t.js) j["js"] = *t.js;
+  if (t.overlap) j["overlap"] = *t.overlap;
+  return j;
+}
+
 Verdict judge(const Scores& s, const Thresholds& t) {
   Verdict v;
   auto over = [&](const char* what, std::optional<double> value, std::optional<double> limit, bool low_is_bad) {

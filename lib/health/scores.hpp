@@ -56,6 +56,9 @@ struct Thresholds {
   bool any() const { return psi || ks || js || overlap; }
 };
 
+// {"psi": 0.2, ...}: the thresholds that are set.
+nlohmann::json to_json(const Thresholds& t);
+
 struct Verdict {
   bool drift = false;
   std::string reason;  // "psi 0.83 over 0.2", "" when healthy

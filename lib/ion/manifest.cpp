@@ -397,19 +397,6 @@ std::string describe(const Placement& p) {
   return out;
 }
 
-namespace {
-
-json thresholds_json(const health::Thresholds& t) {
-  json j = json::object();
-  if (t.psi) j["psi"] = *t.psi;
-  if (t.ks) j["ks"] = *t.ks;
-  if (t.js) j["js"] = *t.js;
-  if (t.overlap) j["overlap"] = *t.overlap;
-  return j;
-}
-
-}  // namespace
-
 health::Thresholds Health::for_feature(const std::string& feature) const {
   health::Thresholds t = thresholds.any() ? thresholds : health::Thresholds{0.2, {}, {}, {}};
   auto it = features.find(feature);
@@ -467,10 +454,10 @@ json to_json(const IonManifest& ion) {
       if (n.concurrency != "forbid") item["concurrency"] = n.concurrency;
       if (n.spark.master != "local[*]" || n.spark.deploy_mode != "client" || !n.spark.conf.empty())
         item["spark"] = {{"master", n.spark.master}, {"deployMode", n.spark.deploy_mode}, {"conf", n.spark.conf}};
-      json health = thresholds_json(n.health.thresholds);
-      for (const auto& [feature, t] : n.health.features) health["features"][feature] = thresholds_json(t);
-      if (n.health.alert != "drift") health["alert"] = n.health.alert;
-      if (!health.empty()) item["health"] = health;
+      json h = health::to_json(n.health.thresholds);
+      for (const auto& [feature, t] : n.health.features) h["features"][feature] = health::to_json(t);
+      if (n.health.alert != "drift") h["alert"] = n.health.alert;
+      if (!h.empty()) item["health"] = h;
     }
     nodes.push_back(item);
   }

@@ -38,14 +38,6 @@ json stage_baseline(store::Store& store, const std::string& model, const std::st
 
 namespace {
 
-json thresholds_json(const health::Thresholds& t) {
-  json j = json::object();
-  if (t.psi) j["psi"] = *t.psi;
-  if (t.ks) j["ks"] = *t.ks;
-  if (t.js) j["js"] = *t.js;
-  if (t.overlap) j["overlap"] = *t.overlap;
-  return j;
-}
 
 // Whether the last window of this feature at this node drifted from the same model's baseline.
 bool drifted_before(store::Store& store, const std::string& ion, const std::string& node, const std::string& feature,
@@ -69,7 +61,7 @@ WindowHealth judge_window(store::Store& store, const HealthWatch& watch, const s
   WindowHealth out;
   out.psi = scores.psi;
   out.labels = {{"model", watch.model}, {"psi", scores.psi}, {"js", scores.js}, {"overlap", scores.overlap},
-                {"drift", verdict.drift}, {"reason", verdict.reason}, {"thresholds", thresholds_json(thresholds)}};
+                {"drift", verdict.drift}, {"reason", verdict.reason}, {"thresholds", health::to_json(thresholds)}};
   if (scores.ks) out.labels["ks"] = *scores.ks;
   out.newly = verdict.drift && !drifted_before(store, ion, node, feature, watch.model);
   return out;
