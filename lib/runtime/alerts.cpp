@@ -77,9 +77,10 @@ void raise(store::Store& store, const std::string& origin, const Alert& a) {
 }  // namespace
 
 std::vector<Alert> sync_alerts(store::Store& store, int64_t now_ms) {
-  store::Catalog::Transaction tx(store.catalog());
-  int64_t before = max_alert_id(store);
-  int64_t last = cursor(store, "event");
+  // Read first, write only when something is new: callers come every second (the server's
+  // webhooks), and a commit each time would be an fsync each time.
+  std::vector<std::pair<std::string, Alert>> raised;
+  int64_t last = cursor(store, "event"), seen = last;
   {
     Stmt s(store.catalog().handle(),
            "SELECT e.id, e.source, e.ion, e.node, e.run, coalesce(nullif(r.model_in, ''), r.model, ''), e.name, "
@@ -87,13 +88,12 @@ std::vector<Alert> sync_alerts(store::Store& store, int64_t now_ms) {
            "WHERE e.id > ? AND e.kind = 'alert' ORDER BY e.id");
     s.bind(1, last);
     while (s.step()) {
-      last = s.integer(0);
+      seen = s.integer(0);
       Alert a = make(s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8), s.integer(9));
       if (a.ion.empty() && a.name == "spool-overflow") a.source = "agent";
-      raise(store, "event:" + std::to_string(last), a);
+      raised.emplace_back("event:" + std::to_string(seen), a);
     }
   }
-  set_cursor(store, "event", last);
   // Failed runs are few; a run an agent reports late is still caught (its origin keeps it once).
   {
     Stmt s(store.catalog().handle(),
@@ -101,16 +101,25 @@ std::vector<Alert> sync_alerts(store::Store& store, int64_t now_ms) {
            "WHERE status = 'failed' AND finished_ms IS NOT NULL AND 'run:' || id NOT IN "
            "(SELECT origin FROM alerts WHERE origin LIKE 'run:%')");
     while (s.step())
-      raise(store, "run:" + s.text(0),
-            make("run", s.text(1), s.text(2), s.text(0), s.text(3), "run-failed", "error",
-                 "run " + s.text(0) + " failed: " + s.text(4), s.integer(5)));
+      raised.emplace_back("run:" + s.text(0), make("run", s.text(1), s.text(2), s.text(0), s.text(3), "run-failed", "error",
+                                                   "run " + s.text(0) + " failed: " + s.text(4), s.integer(5)));
   }
-  for (const auto& p : expired_approvals(store, now_ms))
-    raise(store, "approval:" + p.ion + "/" + p.node + "/" + p.model,
-          make("approval", p.ion, p.node, "", p.model, "approval-expired", "warning",
-               "the approval of model " + p.model + " expired with " + std::to_string(p.approved_by.size()) + " of " +
-                   std::to_string(p.quorum) + " approvals; it goes no further",
-               p.expires_ms));
+  for (const auto& p : expired_approvals(store, now_ms)) {
+    std::string origin = "approval:" + p.ion + "/" + p.node + "/" + p.model;
+    Stmt known(store.catalog().handle(), "SELECT 1 FROM alerts WHERE origin = ?");
+    known.bind(1, origin);
+    if (known.step()) continue;
+    raised.emplace_back(origin, make("approval", p.ion, p.node, "", p.model, "approval-expired", "warning",
+                                     "the approval of model " + p.model + " expired with " +
+                                         std::to_string(p.approved_by.size()) + " of " + std::to_string(p.quorum) +
+                                         " approvals; it goes no further",
+                                     p.expires_ms));
+  }
+  if (raised.empty() && seen == last) return {};
+  store::Catalog::Transaction tx(store.catalog());
+  int64_t before = max_alert_id(store);
+  for (const auto& [origin, a] : raised) raise(store, origin, a);
+  set_cursor(store, "event", seen);
   std::vector<Alert> out;
   Stmt s(store.catalog().handle(), std::string("SELECT ") + kColumns + " FROM alerts WHERE id > ? ORDER BY id");
   s.bind(1, before);

@@ -77,7 +77,7 @@ std::vector<Delivery> due_webhooks(store::Store& store, const std::vector<Webhoo
       last = std::max(last, a.id);
     }
     Stmt(store.catalog().handle(), "INSERT INTO alert_cursors(origin, last) VALUES(?, ?) "
-                                   "ON CONFLICT(origin) DO UPDATE SET last = excluded.last")
+                                   "ON CONFLICT(origin) DO UPDATE SET last = excluded.last WHERE last != excluded.last")
         .bind(1, origin).bind(2, last).run();
     for (const auto& p : pending) {
       if (!t.ion.empty() && p.ion != t.ion) continue;
@@ -137,7 +137,7 @@ void webhook_round(const std::function<void(const std::function<void(store::Stor
   std::vector<Delivery> due;
   with_store([&](store::Store& st) {
     targets = webhook_targets(st, own, nullptr);
-    due = due_webhooks(st, targets, now_ms);
+    if (!targets.empty()) due = due_webhooks(st, targets, now_ms);
   });
   if (due.empty()) return;
   std::vector<std::string> errors;

@@ -46,8 +46,8 @@ void Server::Impl::stats_routes() {
   http->Get("/api/v1/stats", guarded(Role::viewer, [](const httplib::Request& req, httplib::Response& res, const Caller&,
                                                       store::Store& st) {
     auto f = filter_of(req);
-    bool tail = f.limit > 0 && f.after_id == 0;  // the newest `limit`
-    if (!tail) f.limit = 0;
+    bool tail = f.limit > 0 && f.after_id == 0;  // the newest `limit`, at most a page of them
+    f.limit = tail ? std::min<int64_t>(f.limit, 10000) : 0;
     json items = stats::points(st, f);
     if (!tail && items.size() > 10000) items.erase(items.begin() + 10000, items.end());
     res.set_header("Cache-Control", "no-store");

@@ -14,7 +14,7 @@ import unittest
 import urllib.request
 
 import harness
-from test_stats import Follower, tick_pipeline
+from test_stats import Follower, follow_runs, tick_pipeline
 
 EXAMPLES = os.path.join(harness.SOURCE_DIR, "examples")
 
@@ -254,7 +254,7 @@ class Fleet(harness.MlopsTest):
         try:
             time.sleep(0.5)
             self.ok("--context", "ops", "ion", "run", "t", store=False)
-            f.check_latency(self)
+            follow_runs(self, f, lambda: self.ok("--context", "ops", "ion", "run", "t", store=False))
         finally:
             f.stop()
         self.assertEqual({p["agent"] for _, p in f.points}, {"edge-1"})
