@@ -62,6 +62,16 @@ std::vector<std::string> point_row(const nlohmann::json& p) {
           model.empty() ? "-" : model};
 }
 
+void for_each_point(Client& client, stats::Filter f, const std::function<void(const nlohmann::json&)>& visit) {
+  f.limit = 0;
+  for (;;) {
+    auto page = client.stat_points(f);
+    if (page.empty()) return;
+    for (const auto& p : page) visit(p);
+    f.after_id = page.back().at("id").get<int64_t>();
+  }
+}
+
 std::string short_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);

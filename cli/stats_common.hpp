@@ -2,12 +2,14 @@
 // --since/--until), how a point looks in a table, and sparklines.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/client.hpp"
 #include "cli/command.hpp"
 #include "stats/series.hpp"
 
@@ -27,6 +29,10 @@ int64_t parse_time_flag(const std::string& flag, const std::string& value, int64
 // TIME, WHERE (ion/node), RUN, NAME, VALUE, then SOURCE, AGENT, MODEL in wide output.
 std::vector<std::string> point_row(const nlohmann::json& p);
 extern const std::vector<struct Column> kPointColumns;
+
+// Every point the filter selects, oldest first, a page at a time (a server answers 10,000 a
+// request), so a large range never sits in memory whole.
+void for_each_point(Client& client, stats::Filter f, const std::function<void(const nlohmann::json&)>& visit);
 
 // Six significant digits, for tables ("558.028"); JSON keeps every digit.
 std::string short_number(double v);

@@ -32,23 +32,17 @@ int run(const ExportOptions& o, Env& env) {
   auto f = o.filter.filter(env.clock.now_ms());
   f.name = o.name;
   if (o.format == "csv") env.out << "time,ion,node,run,agent,model,source,name,step,value,labels\n";
-  // Page by point number, so a large export holds one page at a time (a server answers 10,000).
-  for (;;) {
-    auto points = env.client().stat_points(f);
-    if (points.empty()) break;
-    for (const auto& p : points) {
-      if (o.format == "jsonl") {
-        env.out << p.dump() << "\n";
-        continue;
-      }
-      env.out << util::format_rfc3339(p.at("atMs"));
-      for (const char* k : {"ion", "node", "run", "agent", "model", "source", "name"})
-        env.out << "," << csv_field(p.value(k, ""));
-      env.out << "," << (p.at("step").is_null() ? "" : std::to_string(p.at("step").get<int64_t>())) << ","
-              << util::format_number(p.at("value").get<double>()) << "," << csv_field(p.at("labels").dump()) << "\n";
+  for_each_point(env.client(), f, [&](const nlohmann::json& p) {
+    if (o.format == "jsonl") {
+      env.out << p.dump() << "\n";
+      return;
     }
-    f.after_id = points.back().at("id").get<int64_t>();
-  }
+    env.out << util::format_rfc3339(p.at("atMs"));
+    for (const char* k : {"ion", "node", "run", "agent", "model", "source", "name"})
+      env.out << "," << csv_field(p.value(k, ""));
+    env.out << "," << (p.at("step").is_null() ? "" : std::to_string(p.at("step").get<int64_t>())) << ","
+            << util::format_number(p.at("value").get<double>()) << "," << csv_field(p.at("labels").dump()) << "\n";
+  });
   env.out.flush();
   return 0;
 }

@@ -47,18 +47,12 @@ int run(const PlotOptions& o, Env& env) {
       chart.series.push_back(std::move(s));
       continue;
     }
-    // One line per place that reports the stat (ion/node), paged as an export is.
+    // One line per place that reports the stat (ion/node).
     std::map<std::string, stats::Series> by_place;
-    for (auto page = f;;) {
-      auto got = env.client().stat_points(page);
-      if (got.empty()) break;
-      for (const auto& p : got) {
-        std::string place = p.value("ion", "") + "/" + p.value("node", "");
-        auto& s = by_place[place];
-        s.points.emplace_back(p.at("atMs").get<int64_t>(), p.at("value").get<double>());
-      }
-      page.after_id = got.back().at("id").get<int64_t>();
-    }
+    for_each_point(env.client(), f, [&](const nlohmann::json& p) {
+      by_place[p.value("ion", "") + "/" + p.value("node", "")].points.emplace_back(p.at("atMs").get<int64_t>(),
+                                                                                 p.at("value").get<double>());
+    });
     for (auto& [place, s] : by_place) {
       s.label = by_place.size() > 1 ? name + " (" + place + ")" : name;
       points += s.points.size();
